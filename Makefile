@@ -1,0 +1,57 @@
+# 听风 tingfeng — everything a fresh machine needs is installed from here.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install run demo test test-fast lint bench model model-train browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[ml,crawl,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, prepare the model, load the demo corpus on first start, serve http://127.0.0.1:8000
+run: install model
+	$(BIN)/tingfeng run
+
+demo: install
+	$(BIN)/tingfeng demo --reset
+
+## model: the analysis model from the packaged base weights + the committed trained part,
+## and its int8 ONNX export (both idempotent; cached under .cache/tingfeng)
+model: install
+	$(BIN)/python -m analysis.model.convert
+	$(BIN)/python -m analysis.model.onnx_export
+
+## model-train: retrain the committed artifact (CPU, about an hour; see docs/model-card.md)
+model-train: install
+	$(BIN)/python -m analysis.model.convert
+	$(BIN)/python -m analysis.model.train
+	$(BIN)/python -m analysis.model.onnx_export --force
+
+## browser: Debian's chromium for the console tests (skipped with a reason when absent)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) || echo "chromium 无法安装：浏览器测试将跳过"; }
+
+## test: the whole suite (unit, integration on SQLite + PostgreSQL + Redis, e2e with a browser)
+test: install model browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest tests/unit -q
+
+lint: install
+	$(BIN)/ruff check kernel storage analysis alerts api tingfeng crawlers tests
+	$(BIN)/mypy kernel
+
+bench: install model
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf var .pytest_cache

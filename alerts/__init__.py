@@ -1,0 +1,1 @@
+"""Alerts: routing events to departments, response obligations, notifications, escalation."""

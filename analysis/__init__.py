@@ -1,0 +1,1 @@
+"""Analysis: the rule-based baseline analyzer, its lexicons, figures, places and text similarity."""

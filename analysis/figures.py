@@ -1,0 +1,702 @@
+"""Casualty and crowd figures in Chinese text, and the event grade they justify.
+
+``extract_figures`` finds counts such as "12名矿工被困", "造成3人死亡、5人受伤",
+"已有一百多个孩子送到医院", "数千群众紧急转移" or "死亡人数上升至15人" and keeps the
+largest reported value per kind (later reports of a rising toll win because they are
+larger). Each count is tied to the place and time it is about: a count in a sentence
+that looks back (周年、X年前、回顾), describes a drill or a hypothetical, is refuted
+(谣言、不实), or is located in another county is kept in ``discounted`` and does not
+drive the grade.
+
+``grade_from_figures`` maps the figures and a few textual cues (全县性灾害、突发疫情、
+应急响应级别、恶性事件) onto the grades of taxonomy.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from analysis.lexicon import trie_pattern
+
+# ---------------------------------------------------------------------------
+# numbers
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_APPROX_WORDS = {"成百上千": 100, "成千上万": 1000, "上百": 100, "上千": 1000, "上万": 10_000,
+                 "近百": 90, "近千": 900, "近万": 9000, "百余": 100, "千余": 1000, "万余": 10_000}
+_PREFIXES = ("超过", "多达", "至少", "将近", "大约", "数", "几", "上", "近", "逾", "约", "超", "达")
+
+_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+NUM = (rf"(?:成百上千|成千上万|(?:超过|多达|至少|将近|大约|好几|数|几|上|近|逾|约|超)?"
+       rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN_CHARS}])"
+       rf"(?:[{_CN_CHARS}]|[余多几来](?=[{_CN_CHARS}\d]))*"
+       rf"[余多几来]?)")
+_VAGUE = r"(?:好几|若干|多|数|几)"
+_NUM_RE = re.compile(NUM)
+
+
+def parse_count(raw: str) -> tuple[int | None, bool]:
+    """Value of a Chinese or Arabic count and whether it is approximate.
+
+    "一百二十三" → 123, "30余" → 30, "十几" → 15, "数十" → 20, "上百" → 100,
+    "近千" → 900, "1.2万" → 12000, "三四十" → 30. Vague counts take a
+    representative value near their lower end so thresholds are not overshot.
+    """
+    s = raw.strip().replace("，", "").replace(",", "")
+    if not s:
+        return None, False
+    if s in _APPROX_WORDS:
+        return _APPROX_WORDS[s], True
+    approx = False
+    factor = 1.0
+    for p in _PREFIXES:
+        if s.startswith(p) and len(s) > len(p):
+            s = s[len(p):]
+            approx = True
+            if p in ("数", "几", "好几"):
+                factor = 2.0  # 数十 = 20, 几百 = 200
+            elif p in ("近", "将近"):
+                factor = 0.9
+            break
+    for key, val in _APPROX_WORDS.items():
+        if s == key:
+            return int(val * factor) if factor != 2.0 else val * 2, True
+    if s and s[-1] in "余多来":
+        s = s[:-1]
+        approx = True
+    tail_half = False
+    if s.endswith("几"):
+        s = s[:-1]
+        approx = True
+        tail_half = True
+    s = s.replace("余", "").replace("多", "").replace("来", "")
+    if "几" in s:  # 一百几十
+        s = s.replace("几", "五")
+        approx = True
+    value = _parse_plain(s)
+    if value is None:
+        return None, approx
+    if tail_half:  # 十几 → 15, 二十几 → 25, 一百几 → 105
+        unit = _last_unit(s)
+        value += max(1, unit // 10 * 5) if unit >= 10 else 5
+    if factor == 2.0 and value in (10, 100, 1000, 10_000):
+        value *= 2
+    elif factor != 1.0:
+        value = int(value * factor)
+    return value, approx
+
+
+def _last_unit(s: str) -> int:
+    for ch in reversed(s):
+        if ch in _CN_UNIT:
+            return _CN_UNIT[ch]
+        if ch.isdigit():
+            return 1
+    return 1
+
+
+def _parse_plain(s: str) -> int | None:
+    if not s:
+        return None
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", s)
+    if m:
+        val = float(m.group(1))
+        for u in m.group(2):
+            val *= _CN_UNIT[u]
+        return int(val)
+    if not all(ch in _CN_DIGIT or ch in _CN_UNIT for ch in s):
+        return None
+    total, section, digit = 0, 0, None
+    prev_digit = False
+    for ch in s:
+        if ch in _CN_DIGIT:
+            if prev_digit and digit not in (None, 0) and _CN_DIGIT[ch] != 0:
+                # "三四十", "七八": a range; keep the lower first digit
+                prev_digit = True
+                continue
+            digit = _CN_DIGIT[ch]
+            prev_digit = True
+            continue
+        unit = _CN_UNIT[ch]
+        prev_digit = False
+        if unit >= 10_000:
+            section = (section + (digit or 0)) * unit if (section or digit) else unit
+            total += section
+            section, digit = 0, None
+        else:
+            section += (digit if digit is not None else 1) * unit
+            digit = None
+    return total + section + (digit or 0)
+
+
+# ---------------------------------------------------------------------------
+# keywords per kind
+
+KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned",
+         "hospitalized", "evacuated", "gathered", "households")
+
+_KIND_TERMS: dict[str, str] = {
+    "deaths": r"死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了",
+    "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤",
+    "injured": r"受伤人数|受伤|伤者|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
+    "trapped": r"被困人员|被困|受困|困在|被埋|埋了|埋压|掩埋|被压|围困",
+    "missing": r"失联|失踪|下落不明",
+    "poisoned": r"食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
+    "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院",
+    "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|避险|安置(?!房|小区|区)",
+    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|投诉|反映",
+}
+# crowd verbs that mean people physically gathered (the others are collective complaints)
+_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下)|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
+_KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items()))
+
+_PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
+           r"矿工|工人|工友|员工|职工|村民|居民|群众|民众|市民|学生|孩子|幼儿|小孩|儿童|师生|"
+           r"业主|家长|游客|乘客|旅客|患者|病人|老人|人员|网友|司机|商户|摊贩|农户|考生|驴友|船员)")
+_CLASSIFIER = rf"(?:人次|[人名位户口例具]|个(?=人|{_PEOPLE}))"
+# a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
+_COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
+# a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
+_COUNT_AFTER = re.compile(rf"(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER})")
+_GAP_STOP = re.compile(r"[。！？!?；;，,\n:：]")
+_SENT_SPLIT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_CLAUSE_SPLIT = re.compile(r"[^，,]+[，,]*")
+
+# "3死5伤", "一死两伤", "致2死": the shorthand newsrooms and posters use
+_DEATH_INJURY = re.compile(rf"(?P<d>{NUM})死(?P<i>{NUM})伤|(?<=[致成共已])(?P<d2>{NUM})死(?=[、，,。；;\s]|$)")
+
+# ---------------------------------------------------------------------------
+# context cues
+
+# looking back: strong cues hold for the whole sentence, weak ones for the clause
+# (and the one before it) unless the clause says it is happening now
+_RETRO = re.compile(r"去年今日|去年的今天|[一二两三四五六七八九十\d]+年前的今天|周年|[一二两三四五六七八九十\d]+年前|多年前|回顾|纪念|悼念|缅怀|祭奠|历史上|往事|那场")
+_RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去")
+_NOW = re.compile(r"今天|今日|今晨|今早|昨天|昨日|昨晚|昨夜|目前|刚刚|刚才|现在|近日|日前|本周|当天|此刻|正在|截至|至今|今年")
+_DRILL = re.compile(r"演练|演习|假想|桌面推演|模拟(?:演练|事故|场景|火灾|地震|险情|疏散)")
+_HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会")
+_CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
+_REFUTED = re.compile(r"谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
+_HEARSAY = re.compile(r"听说|网传|据说|传言|有人说|传闻|小道消息")
+_REFUTED_POST = re.compile(r"假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
+_LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
+_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|其他县|别的县|外省|省外|国外|境外|外市")
+_OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府")
+_BIG_CITIES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安",
+               "郑州", "长沙", "昆明", "贵阳", "南宁", "哈尔滨", "沈阳", "长春", "济南", "青岛",
+               "合肥", "福州", "厦门", "南昌", "太原", "石家庄", "兰州", "西宁", "银川", "乌鲁木齐",
+               "拉萨", "呼和浩特", "海口", "三亚", "苏州", "无锡", "宁波", "温州", "东莞", "佛山")
+_PROVINCES = ("河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东",
+              "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+              "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+_NAMED_UNIT = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{2})(?P<unit>县|市)"
+    r"(?!城|委|政府|里|长|级|域|内|外|区|直|属|医|人民|人大|公安|教育|应急|财政|卫|交通|住建|自然|民政|"
+    r"中医|中学|一中|二中|法院|检察|纪委|信访|电视|融媒|农业|水务|林业|市场|文|统计|审计|税务|残联|妇联|"
+    r"总工会|第|实验|道|志|情|乡|城关|场|民|容|面|值|井|价|级)")
+NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多每此其周边附近隔壁省州的在了是到去来和与及从往同"
+                      "县市区乡镇村城郡超菜夜股楼上都闹集门黑早街花车房期互开罢休午晚级进回出赴返至送离住")
+
+_EPIDEMIC = re.compile(r"聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
+_COUNTYWIDE = re.compile(r"全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:均|全部|普遍|大面积|严重)?"
+                         r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝)")
+_TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情)")
+_DISASTER = re.compile(r"暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
+_RESPONSE = re.compile(r"(?:启动|提升至|升级为|调整为|发布)(?:防汛|抗旱|地震|地质灾害|森林火灾|防汛抗旱|自然灾害|突发事件)?(?:应急)?"
+                       r"(?P<lvl>III|II|IV|I|一|二|三|四|1|2|3|4)级(?:应急)?响应")
+_QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
+_VICIOUS_STRONG = re.compile(r"虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
+# casualties stated without a number
+_HEAVY_TOLL = re.compile(r"死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
+_UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
+_VICIOUS_WEAK = re.compile(r"殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
+_ATTENTION = re.compile(r"热搜|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
+_COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|联名|群体性|"
+                         r"(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
+_RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移")
+_HAZARD = re.compile(r"塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
+_NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
+_POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
+
+
+@dataclass
+class Mention:
+    """One count found in the text."""
+
+    kind: str
+    count: int
+    approx: bool
+    span: tuple[int, int]
+    text: str
+    # "gathered": a physical gathering, not a collective complaint;
+    # "households": the households took collective action (维权、聚集 …)
+    strong: bool = True
+    discounted: str | None = None  # why it does not count (Chinese), or None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "count": self.count, "text": self.text,
+                             "span": list(self.span)}
+        if self.approx:
+            d["approx"] = True
+        if self.kind == "gathered" and not self.strong:
+            d["collective_complaint"] = True
+        if self.discounted:
+            d["discounted"] = self.discounted
+        return d
+
+
+@dataclass
+class Figures:
+    """Largest reported count per kind (None = not stated) and the cues found."""
+
+    deaths: int | None = None
+    injured: int | None = None
+    seriously_injured: int | None = None
+    trapped: int | None = None
+    missing: int | None = None
+    poisoned: int | None = None
+    hospitalized: int | None = None
+    evacuated: int | None = None
+    gathered: int | None = None  # people physically gathered (聚集、围堵、上访、讨薪 …)
+    # people (or households) in a collective complaint (维权、联名、投诉; "几百户业主拉横幅")
+    complainants: int | None = None
+    households: int | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    cues: dict[str, Any] = field(default_factory=dict)
+    trapped_in_hazard: bool = False
+    rescued: bool = False
+    no_casualties: bool = False
+
+    @property
+    def discounted(self) -> list[Mention]:
+        return [m for m in self.mentions if m.discounted]
+
+    def any(self) -> bool:
+        return any(getattr(self, k) for k in KINDS) or bool(self.complainants)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe summary: counts that were stated, the spans, and cues."""
+        out: dict[str, Any] = {k: getattr(self, k) for k in KINDS if getattr(self, k) is not None}
+        if self.complainants is not None:
+            out["complainants"] = self.complainants
+        if self.trapped is not None:
+            out["trapped_in_hazard"] = self.trapped_in_hazard
+        if self.rescued:
+            out["rescued"] = True
+        if self.no_casualties:
+            out["no_casualties"] = True
+        if self.cues:
+            out["cues"] = dict(self.cues)
+        if self.mentions:
+            out["spans"] = [m.to_dict() for m in self.mentions]
+        return out
+
+
+# ---------------------------------------------------------------------------
+# places: is a sentence about this county or somewhere else?
+
+
+@lru_cache(maxsize=32)
+def _place_regexes(local: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str], frozenset[str]]:
+    """Compiled matchers for one set of own-county names (cached: built once per county)."""
+    local_re = re.compile(trie_pattern(local)) if local else None
+    foreign = [n for n in (*_BIG_CITIES, *_PROVINCES)
+               # the own province is not "elsewhere"; it is simply not specific
+               if not any(n in loc or loc.startswith(n) for loc in local)]
+    stems = frozenset(n[:-1] for n in local if n.endswith(("县", "市", "州")) and len(n) >= 3)
+    return local_re, re.compile(trie_pattern(foreign)), stems
+
+
+def place_mentions(text: str, local_names: Iterable[str] = ()) -> list[tuple[int, str, bool]]:
+    """(position, name, is_local) for every own-county and foreign place mention."""
+    found: list[tuple[int, str, bool]] = []
+    local = tuple(sorted({n for n in local_names if n}))
+    local_re, foreign_re, stems = _place_regexes(local)
+    taken: list[tuple[int, int]] = []
+    if local_re is not None:
+        for m in local_re.finditer(text):
+            found.append((m.start(), m.group(), True))
+            taken.append((m.start(), m.end()))
+    for m in _OWN_GENERIC.finditer(text):
+        found.append((m.start(), m.group(), True))
+    for m in _NAMED_UNIT.finditer(text):
+        name = m.group("name")
+        if name in stems or any(ch in NOT_NAME_CHARS for ch in name):
+            continue
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        full = name + m.group("unit")
+        if full in local:
+            continue
+        found.append((m.start(), full, False))
+    for m in _FOREIGN_GENERIC.finditer(text):
+        found.append((m.start(), m.group(), False))
+    for m in foreign_re.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            found.append((m.start(), m.group(), False))
+    found.sort()
+    return found
+
+
+def _locus(places: list[tuple[int, str, bool]], pos: int, sent: tuple[int, int]) -> tuple[str, bool] | None:
+    """The place a count at ``pos`` is about: nearest mention before it, else the
+    first one later in its sentence, else the first one in the text."""
+    before = [p for p in places if p[0] <= pos]
+    if before:
+        return before[-1][1], before[-1][2]
+    inside = [p for p in places if sent[0] <= p[0] < sent[1]]
+    if inside:
+        return inside[0][1], inside[0][2]
+    return None
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENT_SPLIT.finditer(text)] or [(0, len(text))]
+
+
+def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in sents:
+        if a <= pos < b:
+            return a, b
+    return sents[-1]
+
+
+def _clauses(text: str, sent: tuple[int, int], pos: int) -> tuple[str, str]:
+    """The clause holding ``pos`` and the clause before it, within the sentence."""
+    prev, cur = "", ""
+    for m in _CLAUSE_SPLIT.finditer(text, sent[0], sent[1]):
+        if m.start() <= pos:
+            prev, cur = cur, m.group()
+        else:
+            break
+    return cur, prev
+
+
+def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, str, bool]],
+                     pos: int) -> str | None:
+    s = text[sent[0]:sent[1]]
+    clause, prev = _clauses(text, sent, pos)
+    if _REFUTED.search(s) and not _CORRECTION.match(clause.strip()):
+        return "所在句为辟谣/不实信息"
+    if _HEARSAY.search(s) and _REFUTED_POST.search(text):
+        return "传闻已被帖子本身辟谣"
+    if _RETRO.search(s):
+        return "所在句为回顾/纪念往事"
+    if _RETRO_WEAK.search(clause + prev) and not _NOW.search(clause + prev):
+        return "所述为过去发生的事"
+    if _DRILL.search(s):
+        return "所在句为演练"
+    if _LESSON.search(s):
+        return "所在句为警示教育/外地案例"
+    if _HYPO.search(clause + prev):
+        return "所述为假设情形"
+    loc = _locus(places, pos, sent)
+    if loc is not None and not loc[1]:
+        return f"发生地为外地（{loc[0]}）"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# extraction
+
+
+def _clean_num(num: str) -> str:
+    return num.rstrip("，,")
+
+
+def _count_before(text: str, kw_start: int, window: int = 16) -> tuple[re.Match[str], int] | None:
+    lo = max(0, kw_start - window)
+    seg = text[lo:kw_start]
+    last = None
+    for m in _COUNT_BEFORE.finditer(seg):
+        if not (m.group("cls") or m.group("noun")):
+            continue  # a bare number ("12345投诉", "3天") is no count of people
+        num = m.group("num")
+        if re.fullmatch(_VAGUE, num) and not m.group("cls"):
+            continue
+        last = m
+    if last is None:
+        return None
+    gap = seg[last.end():]
+    if _GAP_STOP.search(gap) or len(gap) > 10:
+        return None
+    return last, lo
+
+
+def _count_after(text: str, kw_end: int, window: int = 14) -> re.Match[str] | None:
+    seg = text[kw_end:kw_end + window]
+    for m in _COUNT_AFTER.finditer(seg):
+        gap = seg[:m.start()]
+        if _GAP_STOP.search(gap) or len(gap) > 10:
+            return None
+        return m
+    return None
+
+
+def _value(num: str) -> tuple[int | None, bool]:
+    num = _clean_num(num)
+    if re.fullmatch(_VAGUE, num):
+        return 3, True
+    return parse_count(num)
+
+
+def extract_figures(text: str, local_names: Iterable[str] = (),
+                    places: list[tuple[int, str, bool]] | None = None) -> Figures:
+    """Counts of casualties, crowds and evacuations stated in ``text`` (Simplified).
+
+    ``local_names`` are the county's own names (county, townships, places); counts
+    located by a nearer mention of another county or city are discounted.
+    ``places`` may pass :func:`place_mentions` already computed for ``text``.
+    """
+    fig = Figures()
+    if not text:
+        return fig
+    sents = _sentences(text)
+    if places is None:
+        places = place_mentions(text, local_names)
+    seen: set[tuple[str, int, int]] = set()
+
+    def add(kind: str, num: str, span: tuple[int, int], strong: bool = True, kw_pos: int | None = None) -> None:
+        value, approx = _value(num)
+        if value is None or value <= 0 or value > 10_000_000:
+            return
+        key = (kind, span[0], span[1])
+        if key in seen:
+            return
+        seen.add(key)
+        pos = span[0] if kw_pos is None else min(span[0], kw_pos)
+        sent = _sentence_of(sents, pos)
+        reason = _discount_reason(text, sent, places, pos)
+        fig.mentions.append(Mention(kind, value, approx, span, text[span[0]:span[1]], strong, reason))
+
+    for km in _KEYWORD_RE.finditer(text):
+        kind = km.lastgroup or ""
+        kw = km.group()
+        found = _count_before(text, km.start())
+        household = False
+        if found is not None:
+            m, lo = found
+            household = m.group("cls") == "户"
+            span = (lo + m.start(), km.end())
+            num = m.group("num")
+        else:
+            ma = _count_after(text, km.end())
+            if ma is None:
+                continue
+            household = ma.group("cls") == "户"
+            span = (km.start(), km.end() + ma.end())
+            num = ma.group("num")
+        if household:
+            # households are not a head count: "几百户业主维权" is a collective complaint
+            # of many families, not proof that hundreds of people gathered
+            add("households", num, span, kind == "gathered", km.start())
+        elif kind == "gathered":
+            add("gathered", num, span, bool(_STRONG_GATHER.fullmatch(kw)), km.start())
+        else:
+            add(kind, num, span, kw_pos=km.start())
+
+    for m in (_DEATH_INJURY.finditer(text) if "死" in text else ()):
+        if m.group("d"):
+            if m.group("d") == "万" or m.group("d").endswith("万"):
+                continue  # "万死"
+            add("deaths", m.group("d"), (m.start(), m.end()))
+            add("injured", m.group("i"), (m.start("i"), m.end()))
+        elif m.group("d2"):
+            add("deaths", m.group("d2"), (m.start(), m.end()))
+
+    counted = [m for m in fig.mentions if not m.discounted]
+    for kind in ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned",
+                 "hospitalized", "evacuated", "households"):
+        vals = [m.count for m in counted if m.kind == kind]
+        if vals:
+            setattr(fig, kind, max(vals))
+    strong = [m.count for m in counted if m.kind == "gathered" and m.strong]
+    weak = [m.count for m in counted if (m.kind == "gathered" and not m.strong)
+            or (m.kind == "households" and m.strong)]
+    if strong:
+        fig.gathered = max(strong)
+    if weak:
+        fig.complainants = max(weak)
+    if fig.hospitalized and _POISON_CONTEXT.search(text):
+        fig.poisoned = max(fig.poisoned or 0, fig.hospitalized)
+    if fig.seriously_injured and fig.injured is not None and fig.injured < fig.seriously_injured:
+        fig.injured = fig.seriously_injured
+
+    fig.no_casualties = bool(_NO_CASUALTY.search(text))
+    fig.rescued = bool(_RESCUED.search(text))
+    fig.trapped_in_hazard = bool(fig.trapped) and bool(_HAZARD.search(text))
+    _find_cues(text, sents, places, fig)
+    return fig
+
+
+def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
+            m: re.Match[str]) -> str | None:
+    """None when the cue counts, else the reason it is discounted."""
+    sent = _sentence_of(sents, m.start())
+    return _discount_reason(text, sent, places, m.start())
+
+
+def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
+               fig: Figures) -> None:
+    cues: dict[str, Any] = {}
+    skipped: list[str] = []
+
+    def take(name: str, m: re.Match[str] | None, value: Any = True) -> None:
+        if m is None:
+            return
+        why = _cue_ok(text, sents, places, m)
+        if why:
+            skipped.append(f"{m.group()}：{why}")
+        elif name not in cues:
+            cues[name] = value
+
+    for m in _EPIDEMIC.finditer(text):
+        take("epidemic", m, m.group())
+    if _DISASTER.search(text):
+        for m in _COUNTYWIDE.finditer(text):
+            take("countywide_disaster", m, m.group())
+        for m in (_TOWNSHIPS_HIT.finditer(text) if "个乡镇" in text else ()):
+            n, _ = _value(m.group("num"))
+            take("townships_hit", m, n or 3)
+    for m in _RESPONSE.finditer(text):
+        lvl = {"一": "I", "1": "I", "二": "II", "2": "II", "三": "III", "3": "III", "四": "IV",
+               "4": "IV"}.get(m.group("lvl"), m.group("lvl"))
+        take("emergency_response", m, lvl)
+    for m in _QUAKE.finditer(text):
+        take("earthquake_magnitude", m, float(m.group("mag")))
+    for m in _VICIOUS_STRONG.finditer(text):
+        take("vicious", m, m.group())
+    for m in _VICIOUS_WEAK.finditer(text):
+        take("vicious_minor", m, m.group())
+    for m in _HEAVY_TOLL.finditer(text):
+        take("heavy_toll", m, m.group())
+    for m in _UNKNOWN_TOLL.finditer(text):
+        take("unknown_toll", m, m.group())
+    for m in _COLLECTIVE.finditer(text):
+        take("collective", m, m.group())
+    if skipped:
+        cues["discounted"] = skipped
+    fig.cues = cues
+
+
+# ---------------------------------------------------------------------------
+# grading
+
+_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = False) -> tuple[str, list[str]]:
+    """The grade (I–IV) the stated figures and cues justify, with Chinese reasons.
+
+    ``attention`` says the post itself is widely spread (high engagement); text
+    cues like 热搜/刷屏 count too.
+    """
+    found: list[tuple[str, str]] = []
+
+    def at_least(grade: str, reason: str) -> None:
+        found.append((grade, reason))
+
+    f = figures
+    deaths = f.deaths or 0
+    missing = f.missing or 0
+    toll = deaths + missing
+    if toll:
+        label = f"死亡{deaths}人" + (f"、失联/失踪{missing}人" if missing else "")
+        if toll >= 30:
+            at_least("I", f"{label}（30人以上）")
+        elif toll >= 10:
+            at_least("II", f"{label}（10–29人）")
+        elif toll >= 3:
+            at_least("III", f"{label}（3–9人）")
+    if f.cues.get("heavy_toll"):
+        at_least("II", f"伤亡惨重（{f.cues['heavy_toll']}），人数未明")
+    elif f.cues.get("unknown_toll") and not f.no_casualties:
+        at_least("III", f"伤亡情况未明（{f.cues['unknown_toll']}）")
+    serious = f.seriously_injured or 0
+    if serious >= 100:
+        at_least("I", f"重伤{serious}人（100人以上）")
+    elif serious >= 50:
+        at_least("II", f"重伤{serious}人（50–99人）")
+    elif serious >= 10:
+        at_least("III", f"重伤{serious}人（10–49人）")
+    injured = f.injured or 0
+    if injured > serious:
+        # injuries of unstated severity: never enough for I on their own
+        if injured >= 100:
+            at_least("II", f"受伤{injured}人（伤情未明，按重大计）")
+        elif injured >= 10:
+            at_least("III", f"受伤{injured}人（伤情未明）")
+    trapped = f.trapped or 0
+    if trapped:
+        if f.trapped_in_hazard and not f.rescued:
+            if trapped >= 10:
+                at_least("II", f"{trapped}人被困于危险环境（重大险情）")
+            elif trapped >= 3:
+                at_least("III", f"{trapped}人被困于危险环境")
+        elif trapped >= 10:
+            at_least("III", f"{trapped}人被困" + ("（已获救）" if f.rescued else ""))
+    poisoned = f.poisoned or 0
+    if poisoned >= 100:
+        at_least("II", f"{poisoned}人中毒/发病（百人以上）")
+    elif poisoned >= 10:
+        at_least("III", f"{poisoned}人中毒/发病（数十人）")
+    if f.cues.get("epidemic"):
+        at_least("II", f"突发疫情（{f.cues['epidemic']}）")
+    gathered = f.gathered or 0
+    if gathered >= 1000:
+        at_least("I", f"{gathered}人聚集（千人以上群体性事件）")
+    elif gathered >= 100:
+        at_least("II", f"{gathered}人聚集（数百人群体性事件）")
+    elif gathered >= 10:
+        at_least("III", f"{gathered}人聚集（数十人）")
+    complainants = f.complainants or 0
+    if complainants >= 10:
+        at_least("III", f"{complainants}人（户）集体投诉/维权")
+    elif f.cues.get("collective"):
+        at_least("III", f"集体投诉（{f.cues['collective']}）")
+    evacuated = f.evacuated or 0
+    if evacuated >= 10_000:
+        at_least("I", f"紧急转移{evacuated}人（全县性重大灾害）")
+    elif evacuated >= 1000:
+        at_least("II", f"紧急转移{evacuated}人（数千人）")
+    elif evacuated >= 100:
+        at_least("III", f"转移{evacuated}人")
+    if f.cues.get("countywide_disaster"):
+        at_least("I", f"全县性灾害（{f.cues['countywide_disaster']}）")
+    hit = f.cues.get("townships_hit")
+    if hit:
+        if hit >= 5:
+            at_least("I", f"{hit}个乡镇受灾（全县性灾害）")
+        elif hit >= 2:
+            at_least("II", f"{hit}个乡镇受灾")
+    lvl = f.cues.get("emergency_response")
+    if lvl in ("I", "II", "III"):
+        at_least(lvl, f"启动{lvl}级应急响应")
+    mag = f.cues.get("earthquake_magnitude")
+    if mag:
+        if mag >= 7:
+            at_least("I", f"{mag}级地震")
+        elif mag >= 6:
+            at_least("II", f"{mag}级地震")
+        elif mag >= 5:
+            at_least("III", f"{mag}级地震")
+    attention = attention or bool(_ATTENTION.search(text))
+    if f.cues.get("vicious"):
+        at_least("III", f"恶性事件（{f.cues['vicious']}）")
+    elif f.cues.get("vicious_minor") and attention:
+        at_least("III", f"引发广泛关注的恶性事件（{f.cues['vicious_minor']}）")
+
+    if not found:
+        reasons = ["未见伤亡、聚集等重大情形 → 一般（IV）"]
+        if f.no_casualties:
+            reasons.append("文中说明无人员伤亡")
+        return "IV", reasons
+    best = min(found, key=lambda g: _RANK[g[0]])[0]
+    reasons = [f"{g}级：{r}" for g, r in sorted(found, key=lambda g: _RANK[g[0]])]
+    return best, reasons

@@ -1,0 +1,373 @@
+"""Inference: the post classifier, loaded once per process.
+
+    from analysis.model.runtime import PostClassifier, available
+
+    if available():
+        clf = PostClassifier.shared()          # loads once per process
+        out = clf.predict(["东坝村的河水又黑又臭……"])[0]
+        out.sentiment   # {"negative": 0.93, "neutral": 0.05, "positive": 0.02}
+        out.topic       # {code: probability} over the 19 taxonomy topics
+        out.disposition # {6 codes + "none": probability}
+        out.severity    # {"I".."IV": probability}
+        out.embedding   # float32 [384], L2-normalised (event clustering)
+
+The base encoder is loaded with ``AutoModel.from_pretrained`` / ``AutoTokenizer``
+from the converted folder; the committed artifact (tuned top layers + heads) is
+laid over it.  When an int8 ONNX export of exactly this base + artifact exists in
+the cache (``python -m analysis.model.onnx_export``) and onnxruntime imports, it
+is used; otherwise the torch path runs.  Inputs are tokenized once, sorted by
+length and cut into batches under a token budget, so padding stays small; the
+outputs come back in input order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from .artifact import artifact_present, read_manifest
+from .errors import ModelUnavailable
+from .labels import TASKS, model_input, post_text
+from .paths import artifact_dir, base_model_dir
+
+log = logging.getLogger(__name__)
+
+Backend = Literal["auto", "onnx", "torch"]
+
+
+def available(model_dir: str | Path | None = None, artifact: str | Path | None = None) -> bool:
+    """True when the converted base folder and the trained artifact are both present
+    (cheap: file checks only). When False the app uses the rules baseline."""
+    from .convert import is_valid  # noqa: PLC0415
+
+    base = Path(model_dir) if model_dir else base_model_dir()
+    art = Path(artifact) if artifact else artifact_dir()
+    return is_valid(base) and artifact_present(art)
+
+
+@dataclass(frozen=True)
+class SpanImportance:
+    """How much removing a span lowers the probability of each predicted label."""
+
+    text: str
+    start: int
+    end: int
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    labels: dict[str, str]
+    sentences: list[SpanImportance] = field(default_factory=list)
+    words: list[SpanImportance] = field(default_factory=list)
+
+    def top_words(self, task: str = "topic", k: int = 5) -> list[str]:
+        ranked = sorted(self.words, key=lambda s: s.scores.get(task, 0.0), reverse=True)
+        return [s.text for s in ranked[:k] if s.scores.get(task, 0.0) > 0]
+
+    def to_dict(self) -> dict:
+        def span(s: SpanImportance) -> dict:
+            return {
+                "text": s.text,
+                "start": s.start,
+                "end": s.end,
+                "scores": {k: round(v, 4) for k, v in s.scores.items()},
+            }
+
+        return {
+            "labels": self.labels,
+            "sentences": [span(s) for s in self.sentences],
+            "words": [span(s) for s in self.words],
+        }
+
+
+@dataclass(frozen=True)
+class ModelOutput:
+    sentiment: dict[str, float]
+    topic: dict[str, float]
+    disposition: dict[str, float]
+    severity: dict[str, float]
+    embedding: np.ndarray
+    explanation: Explanation | None = None
+
+    def label(self, task: str) -> str:
+        probs: dict[str, float] = getattr(self, task)
+        return max(probs, key=probs.__getitem__)
+
+    def top(self, task: str, k: int = 3) -> list[tuple[str, float]]:
+        probs: dict[str, float] = getattr(self, task)
+        return sorted(probs.items(), key=lambda kv: kv[1], reverse=True)[:k]
+
+    def to_dict(self, with_embedding: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            task: {k: round(v, 4) for k, v in getattr(self, task).items()} for task in TASKS
+        }
+        if with_embedding:
+            d["embedding"] = [round(float(x), 6) for x in self.embedding]
+        if self.explanation is not None:
+            d["explanation"] = self.explanation.to_dict()
+        return d
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    z = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+class _TorchBackend:
+    name = "torch"
+
+    def __init__(self, base: Path, artifact: Path, threads: int | None) -> None:
+        import torch  # noqa: PLC0415
+        from transformers import AutoModel  # noqa: PLC0415
+
+        from .artifact import (
+            load_into,  # noqa: PLC0415
+            read_manifest,  # noqa: PLC0415
+        )
+        from .network import TaskHeads, TingfengModel  # noqa: PLC0415
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.torch = torch
+        layers = int(read_manifest(artifact)["num_hidden_layers"])
+        # an artifact may use only the first N layers of the base (faster); the rest
+        # of the checkpoint is then simply not loaded
+        encoder = AutoModel.from_pretrained(
+            str(base), add_pooling_layer=False, num_hidden_layers=layers
+        )
+        model = TingfengModel(encoder, TaskHeads(encoder.config.hidden_size))
+        self.manifest = load_into(model, artifact)
+        self.model = model.eval()
+
+    def run(self, ids: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+        torch = self.torch
+        with torch.inference_mode():
+            out = self.model(torch.from_numpy(ids), torch.from_numpy(mask))
+        return [o.float().numpy() for o in out]
+
+
+class _OnnxBackend:
+    name = "onnx"
+
+    def __init__(self, path: Path, threads: int | None) -> None:
+        import onnxruntime as ort  # noqa: PLC0415
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads or os.cpu_count() or 1
+        so.inter_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        self.path = path
+
+    def run(self, ids: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+
+
+def fast_tokenizer(base: Path, max_length: int):
+    """The base folder's ``tokenizer.json`` as a bare ``tokenizers.Tokenizer``
+    (truncating like ``AutoTokenizer(..., truncation=True, max_length=...)``)."""
+    from tokenizers import Tokenizer  # noqa: PLC0415
+
+    tok = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(max_length=max_length)
+    return tok
+
+
+class PostClassifier:
+    """Sentiment, topic, disposition and severity probabilities plus an embedding.
+
+    Construct once per process (``PostClassifier.shared()``); ``predict`` is
+    thread-safe for the ONNX backend and serialised by a lock for torch.
+    """
+
+    _shared: dict[tuple, PostClassifier] = {}
+    _shared_lock = threading.Lock()
+
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        artifact: str | Path | None = None,
+        backend: Backend = "auto",
+        batch_size: int = 32,
+        max_length: int | None = None,
+        token_budget: int = 4096,
+        threads: int | None = None,
+        onnx_path: str | Path | None = None,
+    ) -> None:
+        from .convert import is_valid  # noqa: PLC0415
+
+        self.base = Path(model_dir) if model_dir else base_model_dir()
+        self.artifact = Path(artifact) if artifact else artifact_dir()
+        if not is_valid(self.base):
+            raise ModelUnavailable(
+                f"base model folder {self.base} is missing or incomplete; "
+                "build it with `python -m analysis.model.convert` (make model)"
+            )
+        self.manifest = read_manifest(self.artifact)
+        self.batch_size = max(1, batch_size)
+        self.max_length = int(max_length or self.manifest.get("max_length", 256))
+        self.token_budget = max(token_budget, self.max_length)
+        self._lock = threading.Lock()
+        self.backend = self._load_backend(backend, threads, onnx_path)
+        self._load_tokenizer()
+        log.info("post classifier ready: backend=%s base=%s", self.backend.name, self.base)
+
+    def _load_tokenizer(self) -> None:
+        """``AutoTokenizer.from_pretrained`` on the torch path.  The ONNX path reads the
+        same ``tokenizer.json`` with the ``tokenizers`` library directly: identical ids
+        (a unit test checks), without importing transformers and torch (~250 MB RSS)."""
+        self.tokenizer: Any = None
+        self._fast: Any = None
+        if isinstance(self.backend, _TorchBackend):
+            from transformers import AutoTokenizer  # noqa: PLC0415
+
+            self.tokenizer = AutoTokenizer.from_pretrained(str(self.base))
+            self.pad_id = int(self.tokenizer.pad_token_id or 1)
+        else:
+            self._fast = fast_tokenizer(self.base, self.max_length)
+            self.pad_id = int(self._fast.token_to_id("<pad>") or 1)
+
+    # ------------------------------------------------------------------ setup
+    @classmethod
+    def shared(cls, **kwargs: Any) -> PostClassifier:
+        """The process-wide instance for these arguments (built on first use)."""
+        key = tuple(sorted((k, str(v)) for k, v in kwargs.items()))
+        with cls._shared_lock:
+            inst = cls._shared.get(key)
+            if inst is None:
+                inst = cls._shared[key] = cls(**kwargs)
+            return inst
+
+    def _load_backend(self, backend: Backend, threads: int | None, onnx_path: str | Path | None):
+        if backend in ("auto", "onnx"):
+            from .onnx_export import find_export  # noqa: PLC0415
+
+            path = Path(onnx_path) if onnx_path else find_export(self.base, self.artifact)
+            if path is not None:
+                try:
+                    return _OnnxBackend(path, threads)
+                except Exception as exc:  # noqa: BLE001 - fall back to torch
+                    if backend == "onnx":
+                        raise ModelUnavailable(f"cannot load ONNX model {path}: {exc}") from exc
+                    log.warning("ONNX model %s unusable (%s); using torch", path, exc)
+            elif backend == "onnx":
+                raise ModelUnavailable(
+                    "no up-to-date ONNX export; run `python -m analysis.model.onnx_export`"
+                )
+        return _TorchBackend(self.base, self.artifact, threads)
+
+    # -------------------------------------------------------------- inference
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        inputs = [model_input(t or "") for t in texts]
+        if self._fast is not None:
+            return [e.ids for e in self._fast.encode_batch(inputs, add_special_tokens=True)]
+        enc = self.tokenizer(
+            inputs, truncation=True, max_length=self.max_length, add_special_tokens=True
+        )
+        return enc["input_ids"]
+
+    def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
+        """Indices sorted by length, cut at batch_size rows or token_budget padded tokens."""
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        batches: list[list[int]] = []
+        cur: list[int] = []
+        for i in order:
+            longest = lengths[i]  # ascending order: the newest is the longest
+            if cur and (
+                len(cur) >= self.batch_size or longest * (len(cur) + 1) > self.token_budget
+            ):
+                batches.append(cur)
+                cur = []
+            cur.append(i)
+        if cur:
+            batches.append(cur)
+        return batches
+
+    def _run(self, ids_list: list[list[int]]) -> list[np.ndarray]:
+        n = len(ids_list)
+        lengths = [len(x) for x in ids_list]
+        outs: list[np.ndarray] | None = None
+        for batch in self._batches(lengths):
+            width = max(lengths[i] for i in batch)
+            ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for r, i in enumerate(batch):
+                ids[r, : lengths[i]] = ids_list[i]
+                mask[r, : lengths[i]] = 1
+            if isinstance(self.backend, _TorchBackend):
+                with self._lock:
+                    res = self.backend.run(ids, mask)
+            else:
+                res = self.backend.run(ids, mask)
+            if outs is None:
+                outs = [np.zeros((n, r.shape[-1]), dtype=np.float32) for r in res]
+            for k, arr in enumerate(res):
+                outs[k][batch] = arr
+        return outs or []
+
+    def predict(self, texts: Sequence[str], explain: bool | str = False) -> list[ModelOutput]:
+        """Probabilities for each text, in input order.
+
+        ``explain``: False, True / "sentence" (sentence occlusion) or "word"
+        (sentence and word occlusion; a forward pass per word, so slower)."""
+        texts = list(texts)
+        if not texts:
+            return []
+        outs = self._run(self.encode(texts))
+        results = self._outputs(outs)
+        if explain:
+            from .explain import explain_many  # noqa: PLC0415
+
+            level = "word" if explain == "word" else "sentence"
+            exps = explain_many(self, texts, results, level=level)
+            results = [
+                ModelOutput(r.sentiment, r.topic, r.disposition, r.severity, r.embedding, e)
+                for r, e in zip(results, exps, strict=True)
+            ]
+        return results
+
+    def predict_posts(
+        self, posts: Sequence[dict], explain: bool | str = False
+    ) -> list[ModelOutput]:
+        """Posts in the io-contract shape (``title`` + ``text``)."""
+        return self.predict(
+            [post_text(p.get("text") or "", p.get("title")) for p in posts], explain=explain
+        )
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """[N, H] L2-normalised sentence embeddings."""
+        if not texts:
+            return np.zeros((0, int(self.manifest["hidden_size"])), dtype=np.float32)
+        return self._run(self.encode(list(texts)))[-1]
+
+    def explain(self, text: str, level: str = "sentence") -> Explanation:
+        out = self.predict([text], explain=level)[0]
+        assert out.explanation is not None
+        return out.explanation
+
+    @staticmethod
+    def _outputs(outs: list[np.ndarray]) -> list[ModelOutput]:
+        probs = {task: _softmax(outs[t]) for t, task in enumerate(TASKS)}
+        emb = outs[len(TASKS)]
+        norms = np.linalg.norm(emb, axis=-1, keepdims=True)
+        emb = (emb / np.maximum(norms, 1e-12)).astype(np.float32)
+        results = []
+        for i in range(emb.shape[0]):
+            d = {
+                task: {lab: float(probs[task][i, j]) for j, lab in enumerate(labels)}
+                for task, labels in TASKS.items()
+            }
+            results.append(
+                ModelOutput(d["sentiment"], d["topic"], d["disposition"], d["severity"], emb[i])
+            )
+        return results

@@ -1,0 +1,1 @@
+"""FastAPI entrypoints: thin routes over the services; read models in api.queries."""

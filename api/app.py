@@ -1,0 +1,212 @@
+"""The HTTP API and the console's static files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api import queries
+from api.deps import AppDep
+from api.schemas import (
+    ActorIn,
+    AlertOut,
+    AuditOut,
+    CloseIn,
+    DepartmentOut,
+    ErrorOut,
+    EventDetailOut,
+    FulfilIn,
+    IngestIn,
+    IngestOut,
+    PageOut,
+    PostOut,
+)
+from kernel.errors import NotFound, TingfengError
+from tingfeng.bootstrap import App
+
+log = logging.getLogger(__name__)
+CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console" / "static"
+ERRORS = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+def create_app(tf: App) -> FastAPI:
+    api = FastAPI(title="听风 tingfeng API", version="0.1.0", description="政务舆情监测与回应系统接口")
+    api.state.tingfeng = tf
+    api.state.rejected_requests = 0
+
+    @api.exception_handler(TingfengError)
+    async def domain_error(_: Request, exc: TingfengError) -> JSONResponse:
+        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.http_status)
+
+    @api.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        request.app.state.rejected_requests += 1
+        parts = []
+        for e in exc.errors()[:5]:
+            loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+            parts.append(f"{loc or '请求体'}：{e.get('msg', '不合法')}")
+        log.info("拒绝非法请求 %s %s：%s", request.method, request.url.path, "；".join(parts))
+        return JSONResponse({"code": "invalid_request", "message": "请求参数不合法：" + "；".join(parts)},
+                            status_code=422)
+
+    @api.get("/api/health", operation_id="health")
+    def health(app: AppDep) -> dict:
+        return {"status": "ok", "analyzer": app.analyzer.name, "database": app.engine.dialect.name,
+                "tasks": app.settings.task_backend, "county": app.reference.county.name}
+
+    @api.get("/api/stats", operation_id="getStats")
+    def get_stats(app: AppDep) -> dict:
+        with app.store_factory() as st:
+            return queries.stats(st.session, app.reference, app.clock())
+
+    @api.get("/api/config", operation_id="getConfig")
+    def get_config(app: AppDep) -> dict:
+        ref = app.reference
+        return {
+            "county": ref.county.name,
+            "topics": {c: t.name for c, t in ref.taxonomy.topics.items()},
+            "severities": ref.taxonomy.severities,
+            "dispositions": ref.taxonomy.dispositions,
+            "townships": list(ref.county.townships),
+            "departments": {c: d.name for c, d in ref.county.departments.items()},
+        }
+
+    @api.get("/api/posts", response_model=PageOut, operation_id="listPosts")
+    def list_posts(app: AppDep, q: str | None = None, event_id: int | None = None, severity: str | None = None,
+                   topic: str | None = None, township: str | None = None, sentiment: str | None = None,
+                   platform: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                   offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+        ids = None
+        if q:
+            ids = app.search.search(q, limit=2000)
+        with app.store_factory() as st:
+            total, items = queries.list_posts(st.session, ids=ids, event_id=event_id, severity=severity,
+                                              topic=topic, township=township, sentiment=sentiment,
+                                              platform=platform, limit=limit, offset=offset)
+        return {"total": total, "items": items}
+
+    @api.get("/api/posts/{post_id}", response_model=PostOut, responses=ERRORS, operation_id="getPost")
+    def get_post(app: AppDep, post_id: int) -> dict:
+        with app.store_factory() as st:
+            _, items = queries.list_posts(st.session, ids=[post_id], limit=1)
+        if not items:
+            raise NotFound(f"帖子 {post_id} 不存在")
+        return items[0]
+
+    @api.post("/api/posts", response_model=IngestOut, responses=ERRORS, operation_id="ingestPosts")
+    def ingest_posts(app: AppDep, body: IngestIn) -> dict:
+        rep = app.ingest.ingest_records(enumerate(body.posts), source=body.source)
+        return {"read": rep.read, "accepted": rep.accepted, "duplicates": rep.duplicates, "copies": rep.copies,
+                "rejected": rep.rejected,
+                "errors": [{"index": i, "reason": r} for i, r in rep.errors]}
+
+    @api.get("/api/events", response_model=PageOut, operation_id="listEvents")
+    def list_events(app: AppDep, status: str | None = None, severity: str | None = None, topic: str | None = None,
+                    township: str | None = None, sort: str = "heat",
+                    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+        with app.store_factory() as st:
+            total, items = queries.list_events(st.session, app.reference, status=status, severity=severity,
+                                               topic=topic, township=township, sort=sort, limit=limit,
+                                               offset=offset)
+        return {"total": total, "items": items}
+
+    @api.get("/api/events/{event_id}", response_model=EventDetailOut, responses=ERRORS, operation_id="getEvent")
+    def get_event(app: AppDep, event_id: int) -> dict:
+        from storage.tables import EventRow
+
+        with app.store_factory() as st:
+            row = st.session.get(EventRow, event_id)
+            if row is None:
+                raise NotFound(f"事件 {event_id} 不存在")
+            ev = queries.event_dict(st.session, row, app.reference, {})
+            _, posts = queries.list_posts(st.session, event_id=event_id, limit=500)
+            _, alerts = queries.list_alerts(st.session, app.clock(), event_id=event_id)
+        posts.sort(key=lambda p: p["published_at"])
+        return ev | {"posts": posts, "alerts": alerts, "series": queries.event_series(posts)}
+
+    @api.get("/api/alerts", response_model=PageOut, operation_id="listAlerts")
+    def list_alerts(app: AppDep, status: str | None = None, department: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+        if department and department not in _unit_codes(app):
+            raise NotFound(f"未知部门：{department}", code="unknown_department")
+        with app.store_factory() as st:
+            total, items = queries.list_alerts(st.session, app.clock(), status=status, department=department,
+                                               limit=limit, offset=offset)
+        return {"total": total, "items": items}
+
+    def _alert_out(app: App, alert_id: int) -> dict:
+        from storage.tables import AlertRow
+
+        with app.store_factory() as st:
+            row = st.session.get(AlertRow, alert_id)
+            if row is None:
+                raise NotFound(f"预警 {alert_id} 不存在")
+            return queries.alert_dict(st.session, row, app.clock(), {})
+
+    @api.get("/api/alerts/{alert_id}", response_model=AlertOut, responses=ERRORS, operation_id="getAlert")
+    def get_alert(app: AppDep, alert_id: int) -> dict:
+        return _alert_out(app, alert_id)
+
+    @api.post("/api/alerts/{alert_id}/acknowledge", response_model=AlertOut, responses=ERRORS,
+              operation_id="acknowledgeAlert")
+    def acknowledge(app: AppDep, alert_id: int, body: ActorIn) -> dict:
+        app.alerts.acknowledge(alert_id, body.actor)
+        return _alert_out(app, alert_id)
+
+    @api.post("/api/alerts/{alert_id}/fulfil", response_model=AlertOut, responses=ERRORS,
+              operation_id="fulfilObligation")
+    def fulfil(app: AppDep, alert_id: int, body: FulfilIn) -> dict:
+        app.alerts.fulfil(alert_id, body.kind, body.actor, body.evidence_url, body.note)
+        return _alert_out(app, alert_id)
+
+    @api.post("/api/alerts/{alert_id}/close", response_model=AlertOut, responses=ERRORS, operation_id="closeAlert")
+    def close(app: AppDep, alert_id: int, body: CloseIn) -> dict:
+        app.alerts.close(alert_id, body.actor, body.note)
+        return _alert_out(app, alert_id)
+
+    @api.get("/api/departments", response_model=list[DepartmentOut], operation_id="listDepartments")
+    def list_departments(app: AppDep) -> list[dict]:
+        with app.store_factory() as st:
+            return queries.departments(st.session, app.clock())
+
+    @api.get("/api/audit", response_model=list[AuditOut], operation_id="listAudit")
+    def list_audit(app: AppDep, entity: str | None = None, entity_id: str | None = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict]:
+        with app.store_factory() as st:
+            return queries.audit(st.session, entity, entity_id, limit)
+
+    @api.get("/api/rejects", operation_id="listRejects")
+    def list_rejects(app: AppDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+        with app.store_factory() as st:
+            return queries.rejects(st.session, limit)
+
+    @api.get("/api/sources", operation_id="listSources")
+    def list_sources(app: AppDep) -> list[dict]:
+        try:
+            from crawlers.state import source_status
+        except ImportError:  # crawler extra not installed: the plain table view
+            with app.store_factory() as st:
+                return queries.sources(st.session)
+        return source_status(app.engine)
+
+    @api.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(CONSOLE_DIR / "index.html")
+
+    api.mount("/static", StaticFiles(directory=CONSOLE_DIR), name="static")
+    return api
+
+
+def _unit_codes(app: App) -> set[str]:
+    from kernel.domain.routing import township_unit
+
+    return set(app.reference.county.departments) | {township_unit(t) for t in app.reference.county.townships}
+

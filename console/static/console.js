@@ -1,0 +1,166 @@
+// 听风 console: a small hash-routed page over the JSON API. All user-facing text is Chinese.
+"use strict";
+const $view = document.getElementById("view");
+let config = null;
+let timers = [];
+
+const SEV = { I: "特别重大", II: "重大", III: "较大", IV: "一般" };
+const SENT = { negative: ["负面", "neg"], neutral: ["中性", "neu"], positive: ["正面", "pos"] };
+const TREND = { rising: "↑ 上升", steady: "→ 平稳", falling: "↓ 回落", quiet: "· 平静" };
+const STATUS = { open: "待签收", acknowledged: "处置中", closed: "已办结" };
+const PLATFORM = { weibo: "微博", forum: "论坛", tieba: "贴吧", news: "新闻", gov_board: "留言板" };
+
+function esc(s) { return String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
+async function api(path, opts) {
+  const r = await fetch(path, opts);
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(body.message || `请求失败（${r.status}）`);
+  return body;
+}
+function fmtTime(iso) { const d = new Date(iso); return d.toLocaleString("zh-CN", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }); }
+function sev(s) { return `<span class="sev sev-${s}" title="${SEV[s] || ""}">${s}</span>`; }
+function remaining(dueIso) {
+  const secs = Math.round((new Date(dueIso) - Date.now()) / 1000);
+  const a = Math.abs(secs), h = Math.floor(a / 3600), m = Math.floor((a % 3600) / 60), s = a % 60;
+  const txt = `${h}小时${String(m).padStart(2, "0")}分${String(s).padStart(2, "0")}秒`;
+  return secs >= 0 ? `剩余 ${txt}` : `超时 ${txt}`;
+}
+function obligationHtml(o) {
+  const live = o.status === "pending" || o.status === "overdue";
+  const cd = live ? `<span class="countdown" data-due="${o.due_at}">${remaining(o.due_at)}</span>` : "";
+  return `<div>${esc(o.kind_name)}：<span class="st-${o.status}">${esc(o.status_name)}</span> ${cd}
+    <span class="muted">截止 ${fmtTime(o.due_at)}${o.met_at ? "，完成于 " + fmtTime(o.met_at) : ""}</span></div>`;
+}
+function tickCountdowns() {
+  document.querySelectorAll(".countdown").forEach(el => {
+    el.textContent = remaining(el.dataset.due);
+    el.classList.toggle("st-overdue", new Date(el.dataset.due) < Date.now());
+  });
+  document.getElementById("clock").textContent = new Date().toLocaleString("zh-CN", { hour12: false });
+}
+function bars(obj, max = 12) {
+  const entries = Object.entries(obj).sort((a, b) => b[1] - a[1]).slice(0, max);
+  const top = Math.max(1, ...entries.map(e => e[1]));
+  return entries.map(([k, v]) => `<div class="bar"><span class="k" title="${esc(k)}">${esc(k)}</span><span class="b" style="width:${Math.round(260 * v / top)}px"></span><span>${v}</span></div>`).join("");
+}
+function lineChart(points, key, label) {
+  if (!points.length) return "";
+  const w = 600, h = 160, pad = 24, max = Math.max(1, ...points.map(p => p[key]));
+  const xs = i => pad + (points.length === 1 ? 0 : i * (w - 2 * pad) / (points.length - 1));
+  const ys = v => h - pad - v * (h - 2 * pad) / max;
+  const d = points.map((p, i) => `${i ? "L" : "M"}${xs(i).toFixed(1)},${ys(p[key]).toFixed(1)}`).join(" ");
+  return `<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(label)}">
+    <text x="${pad}" y="14" font-size="12" fill="#8a919c">${esc(label)}（峰值 ${max}）</text>
+    <path d="${d}" fill="none" stroke="#1677ff" stroke-width="2"/></svg>`;
+}
+
+async function overview() {
+  const s = await api("/api/stats");
+  const alerts = await api("/api/alerts?status=active&limit=8");
+  const events = await api("/api/events?status=open&limit=8");
+  const ob = s.obligations || {};
+  $view.innerHTML = `
+  <div class="cards">
+    <div class="card"><div class="n">${s.posts}</div><div class="l">已采集帖子</div></div>
+    <div class="card"><div class="n">${s.open_events}</div><div class="l">进行中事件</div></div>
+    <div class="card"><div class="n">${s.active_alerts}</div><div class="l">未办结预警</div></div>
+    <div class="card"><div class="n">${ob.pending || 0}</div><div class="l">倒计时中的时限</div></div>
+    <div class="card"><div class="n" style="color:#d4380d">${ob.overdue || 0}</div><div class="l">已超时</div></div>
+    <div class="card"><div class="n">${s.rejected}</div><div class="l">拒收记录</div></div>
+  </div>
+  <h2>最紧迫的预警</h2>${alertTable(alerts.items)}
+  <h2>热度最高的事件</h2>${eventTable(events.items)}
+  <div class="grid2">
+    <div class="card"><h2>主题分布</h2>${bars(s.by_topic)}</div>
+    <div class="card"><h2>等级分布</h2>${bars(Object.fromEntries(Object.entries(s.by_severity).map(([k, v]) => [k + " " + (SEV[k] || ""), v])))}
+      <h2>情感分布</h2>${bars(Object.fromEntries(Object.entries(s.by_sentiment).map(([k, v]) => [(SENT[k] || [k])[0], v])))}</div>
+  </div>
+  <h2>每日帖子量</h2>${lineChart(s.per_day, "posts", "每日帖子量")}`;
+}
+function alertTable(items) {
+  if (!items.length) return `<p class="muted">暂无预警</p>`;
+  return `<table><thead><tr><th>等级</th><th>事件</th><th>主办部门</th><th>协办</th><th>时限</th><th>状态</th></tr></thead><tbody>${items.map(a => `
+    <tr class="clickable" data-href="#/events/${a.event_id}"><td>${sev(a.severity)}</td><td>${esc(a.event_title)}</td>
+    <td>${esc(a.department_name)}</td><td>${a.co_department_names.map(n => `<span class="tag">${esc(n)}</span>`).join("")}</td>
+    <td>${a.obligations.map(obligationHtml).join("") || '<span class="muted">无</span>'}</td><td>${STATUS[a.status] || a.status}</td></tr>`).join("")}</tbody></table>`;
+}
+function eventTable(items) {
+  if (!items.length) return `<p class="muted">暂无事件</p>`;
+  return `<table><thead><tr><th>等级</th><th>事件</th><th>主题</th><th>属地</th><th>帖子</th><th>热度</th><th>趋势</th><th>主办</th><th>最新</th></tr></thead><tbody>${items.map(e => `
+    <tr class="clickable" data-href="#/events/${e.id}"><td>${sev(e.severity)}</td><td>${esc(e.title)}${e.rumor ? ' <span class="tag">疑似谣言</span>' : ""}</td>
+    <td>${esc(e.topic_name)}</td><td>${esc(e.township || "—")}</td><td>${e.post_count}</td><td>${e.heat}</td>
+    <td>${TREND[e.trend] || e.trend}</td><td>${esc(e.lead_department_name)}</td><td>${fmtTime(e.last_published_at)}</td></tr>`).join("")}</tbody></table>`;
+}
+function postHtml(p) {
+  const sc = p.score;
+  const s = sc ? SENT[sc.sentiment] : ["未分析", "neu"];
+  const figs = sc && sc.explanation && sc.explanation.figures ? Object.entries(sc.explanation.figures).filter(([k, v]) => typeof v === "number" && v > 0).map(([k, v]) => `<span class="tag">${esc(k)} ${v}</span>`).join("") : "";
+  return `<div class="post"><div class="meta">${PLATFORM[p.platform] || p.platform} · ${esc(p.author || "匿名")} · ${fmtTime(p.published_at)}
+    ${p.duplicate_of ? ' · <span class="tag">转载/近似</span>' : ""}
+    ${sc ? ` · ${sev(sc.severity)} <span class="${s[1]}">${s[0]}</span> · ${esc(config.topics[sc.topic] || sc.topic)} · ${esc(sc.township || "属地未明")}` : ""}</div>
+    ${p.title ? `<b>${esc(p.title)}</b><br>` : ""}${esc(p.text)} ${figs}</div>`;
+}
+async function events() {
+  const data = await api("/api/events?limit=100");
+  $view.innerHTML = `<h2>事件（共 ${data.total} 个，按热度排序）</h2>${eventTable(data.items)}`;
+}
+async function eventDetail(id) {
+  const e = await api(`/api/events/${id}`);
+  $view.innerHTML = `<h2>${sev(e.severity)} ${esc(e.title)}</h2>
+    <div class="cards">
+      <div class="card"><div class="n">${e.heat}</div><div class="l">热度（${TREND[e.trend] || e.trend}）</div></div>
+      <div class="card"><div class="n">${e.post_count}</div><div class="l">帖子（独立声音 ${e.voice_count}）</div></div>
+      <div class="card"><div class="n">${e.negative_count}</div><div class="l">负面帖子</div></div>
+      <div class="card"><div class="l">主题 / 属地</div><div>${esc(e.topic_name)} / ${esc(e.township || "未明")}</div></div>
+      <div class="card"><div class="l">主办部门</div><div>${esc(e.lead_department_name)}</div></div>
+    </div>
+    ${Object.keys(e.figures).length ? `<p>提取的数字：${Object.entries(e.figures).map(([k, v]) => `<span class="tag">${esc(k)} ${v}</span>`).join("")}</p>` : ""}
+    <h2>预警与时限</h2>${alertTable(e.alerts)}
+    <h2>走势（每小时帖子数）</h2>${lineChart(e.series, "posts", "每小时帖子数")}
+    <h2>帖子（按时间）</h2>${e.posts.map(postHtml).join("")}`;
+}
+async function alerts() {
+  const data = await api("/api/alerts?limit=200");
+  $view.innerHTML = `<h2>预警与回应时限（共 ${data.total} 条，最紧迫在前）</h2>${alertTable(data.items)}`;
+}
+async function posts() {
+  const q = new URLSearchParams(location.hash.split("?")[1] || "").get("q") || "";
+  const data = await api(`/api/posts?limit=100${q ? "&q=" + encodeURIComponent(q) : ""}`);
+  $view.innerHTML = `<form id="search"><input name="q" value="${esc(q)}" placeholder="全文检索，如：停水 城关镇" size="40"> <button>检索</button></form>
+    <h2>帖子（共 ${data.total} 条）</h2>${data.items.map(postHtml).join("")}`;
+  document.getElementById("search").onsubmit = ev => { ev.preventDefault(); location.hash = "#/posts?q=" + encodeURIComponent(ev.target.q.value); };
+}
+async function sources() {
+  const items = await api("/api/sources");
+  const state = s => s.running ? `<span class="st-pending">采集中</span>` : s.state === "paused" ? `<span class="st-overdue">${s.manually_paused ? "人工暂停" : "熔断暂停"}</span>` : s.state === "probing" ? `<span class="st-met_late">试探恢复</span>` : (s.enabled ? `<span class="st-met">正常</span>` : `<span class="muted">已停用</span>`);
+  $view.innerHTML = `<h2>采集来源（${items.length} 个）</h2>` + (items.length ? `<table><thead><tr><th>名称</th><th>类型</th><th>间隔</th><th>状态</th><th>连续失败</th><th>暂停至</th><th>上次采集</th><th>上次结果</th></tr></thead><tbody>${items.map(s => `
+    <tr><td>${esc(s.name)}</td><td>${esc(s.kind_name || s.kind)}</td><td>${Math.round(s.interval_seconds / 60)} 分钟</td><td>${state(s)}</td>
+    <td>${s.consecutive_failures}</td><td>${s.paused_until ? fmtTime(s.paused_until) : "—"}</td><td>${s.last_run_at ? fmtTime(s.last_run_at) : "从未"}</td>
+    <td class="muted">${esc(Object.entries(s.last_summary || {}).filter(([k, v]) => typeof v !== "object").map(([k, v]) => k + " " + v).join("，"))}</td></tr>`).join("")}</tbody></table>`
+    : `<p class="muted">尚未配置采集来源。用 <code>tingfeng sources import crawlers/sources.example.yaml</code> 导入示例配置。</p>`);
+}
+async function route() {
+  const h = location.hash || "#/";
+  document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", h.startsWith(a.getAttribute("href")) && (a.getAttribute("href") !== "#/" || h === "#/")));
+  try {
+    let m;
+    if ((m = h.match(/^#\/events\/(\d+)/))) await eventDetail(m[1]);
+    else if (h.startsWith("#/events")) await events();
+    else if (h.startsWith("#/alerts")) await alerts();
+    else if (h.startsWith("#/posts")) await posts();
+    else if (h.startsWith("#/sources")) await sources();
+    else await overview();
+  } catch (e) { $view.innerHTML = `<p class="neg">加载失败：${esc(e.message)}</p>`; }
+  tickCountdowns();
+}
+$view.addEventListener("click", ev => { const tr = ev.target.closest("tr[data-href]"); if (tr) location.hash = tr.dataset.href; });
+window.addEventListener("hashchange", route);
+(async () => {
+  config = await api("/api/config");
+  const h = await api("/api/health");
+  document.getElementById("county").textContent = config.county + " 政务舆情监测与回应";
+  document.getElementById("analyzer").textContent = h.analyzer;
+  document.getElementById("db").textContent = h.database;
+  setInterval(tickCountdowns, 1000);
+  await route();
+})();

@@ -1,0 +1,1 @@
+"""Plain-Python domain types: posts, scores, events, alerts and their clocks."""

@@ -1,0 +1,1 @@
+"""Use cases: ingest, analyze, cluster, alert. Plain Python over the kernel's ports."""

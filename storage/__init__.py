@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: tables, the Store implementation, migrations and the FTS5 index."""

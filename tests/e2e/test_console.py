@@ -1,0 +1,88 @@
+"""The running app as a person meets it: `tingfeng run` serves the demo, a real browser reads it."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import REPO, SPEC_DIR
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    db = tmp_path_factory.mktemp("e2e") / "run.db"
+    # the analyzer a user gets by default: the model when `make model` has built it, else rules
+    env = dict(os.environ, TINGFENG_DATABASE_URL=f"sqlite:///{db}", TINGFENG_SPEC_DIR=str(SPEC_DIR),
+               TINGFENG_SMTP_HOST="", TINGFENG_ANALYZER=os.environ.get("TINGFENG_TEST_ANALYZER", "auto"))
+    log = open(tmp_path_factory.mktemp("log") / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "tingfeng", "run", "--port", str(port)], cwd=REPO, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"tingfeng run 提前退出，日志：{open(log.name, encoding='utf-8', errors='replace').read()[-3000:]}")
+        try:
+            if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("tingfeng run 在 300 秒内没有就绪")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_run_serves_the_demo_with_events_and_alerts(server):
+    from analysis.model.runtime import available
+
+    health = httpx.get(server + "/api/health").json()
+    if available() and os.environ.get("TINGFENG_TEST_ANALYZER", "auto") == "auto":
+        assert health["analyzer"].startswith("model"), "模型已构建，默认应使用模型分析器"
+    stats = httpx.get(server + "/api/stats").json()
+    assert stats["posts"] >= 300 and stats["open_events"] > 0 and stats["active_alerts"] > 0
+
+
+@pytest.mark.browser
+def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("未安装 Debian chromium（apt-get install chromium）：跳过浏览器测试")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server + "/")
+        page.wait_for_selector("text=最紧迫的预警")
+        countdown = page.locator(".countdown").first
+        countdown.wait_for()
+        first = countdown.inner_text()
+        assert first.startswith("剩余") or first.startswith("超时")
+        page.wait_for_timeout(1500)
+        assert countdown.inner_text() != first, "倒计时应每秒刷新"
+        page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+        page.click("nav >> text=事件")
+        page.wait_for_selector("text=按热度排序")
+        page.locator("tr.clickable").first.click()
+        page.wait_for_selector(".post")
+        assert page.locator(".post").count() >= 1
+        assert page.locator("svg.chart").count() >= 1
+        browser.close()

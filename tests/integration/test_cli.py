@@ -1,0 +1,94 @@
+"""The `tingfeng` command as a user runs it (a real subprocess)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import DEV_POSTS, REPO
+
+CONTRACT_KEYS = {"sentiment", "topics", "severity", "disposition", "township", "lead_department",
+                 "co_departments", "explanation"}
+
+
+def tingfeng(*args, input_=None, env_extra=None, tmp_path=None):
+    env = dict(os.environ)
+    env.setdefault("TINGFENG_SPEC_DIR", str(DEV_POSTS.parent.parent / "spec"))
+    env["TINGFENG_ANALYZER"] = env.get("TINGFENG_TEST_ANALYZER", "rules")
+    if tmp_path is not None:
+        env["TINGFENG_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "tingfeng", *args], input=input_, capture_output=True,
+                          cwd=REPO, env=env, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("an") / "out.jsonl"
+    res = tingfeng("analyze", str(DEV_POSTS), "-o", str(out))
+    return res, out
+
+
+def test_analyze_writes_the_contract_for_every_line_in_order(analyzed, spec_dir):
+    from kernel.config import load_reference
+
+    res, out = analyzed
+    assert res.returncode == 0, res.stderr.decode()
+    ref = load_reference(spec_dir)
+    inputs = [json.loads(x)["post"] for x in DEV_POSTS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    outputs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [o["id"] for o in outputs] == [i["id"] for i in inputs]
+    for i, o in zip(inputs, outputs, strict=True):
+        assert CONTRACT_KEYS <= set(o)
+        for k, v in i.items():
+            assert o[k] == v  # the input post's fields are kept as they were
+        assert o["sentiment"]["label"] in ("negative", "neutral", "positive")
+        assert 0.0 <= o["sentiment"]["score"] <= 1.0
+        assert o["topics"] and all(t["code"] in ref.taxonomy.topics for t in o["topics"])
+        assert [t["score"] for t in o["topics"]] == sorted((t["score"] for t in o["topics"]), reverse=True)
+        assert o["severity"] in ("I", "II", "III", "IV")
+        assert o["disposition"] is None or o["disposition"] in ref.taxonomy.dispositions
+        assert o["township"] is None or o["township"] in ref.county.townships
+        assert o["lead_department"] in ref.county.departments
+        assert isinstance(o["co_departments"], list) and isinstance(o["explanation"], dict)
+
+
+def test_analyze_reports_bad_lines_on_stderr_and_exits_nonzero(tmp_path):
+    good = {"id": "1", "platform": "news", "title": "通知", "text": "城关镇明日停水", "published_at": "2026-11-20T08:00:00+08:00"}
+    data = "\n".join([json.dumps(good, ensure_ascii=False), "{broken", json.dumps(good | {"platform": "tiktok"}),
+                      json.dumps(good | {"id": "2"}, ensure_ascii=False)]) + "\n"
+    res = tingfeng("analyze", "-", "-o", "-", input_=data.encode())
+    assert res.returncode == 1
+    lines = res.stdout.decode().splitlines()
+    assert [json.loads(x)["id"] for x in lines] == ["1", "2"]
+    err = res.stderr.decode()
+    assert "第 2 行" in err and "第 3 行" in err and "未知平台" in err
+
+
+def test_eval_prints_the_metrics_table():
+    res = tingfeng("eval", str(DEV_POSTS))
+    assert res.returncode == 0, res.stderr.decode()
+    text = res.stdout.decode()
+    for label in ("情感 macro-F1", "主题准确率", "等级准确率", "I/II 级召回率", "属地准确率", "处置方式准确率"):
+        assert label in text
+
+
+def test_ingest_command_keeps_good_lines_and_names_bad_ones(tmp_path):
+    f = tmp_path / "in.jsonl"
+    good = {"id": "9", "platform": "forum", "title": "求助", "text": "马鞍山村的路灯坏了三个月", "published_at": "2026-11-20T08:00:00+08:00"}
+    f.write_text(json.dumps(good, ensure_ascii=False) + "\n" + '{"id": "x"}\n', encoding="utf-8")
+    res = tingfeng("ingest", str(f), tmp_path=tmp_path)
+    assert res.returncode == 1
+    assert "新增 1 条" in res.stdout.decode()
+    assert "第 2 行被拒收" in res.stderr.decode()
+    again = tingfeng("ingest", str(f), tmp_path=tmp_path)
+    assert "新增 0 条，重复 1 条" in again.stdout.decode()
+
+
+def test_help_is_in_chinese():
+    res = tingfeng("--help")
+    assert res.returncode == 0
+    out = res.stdout.decode()
+    assert "政务舆情" in out and "analyze" in out and "demo" in out

@@ -1,0 +1,86 @@
+"""The real fine-tuned model (converted e5-small base + committed artifact).
+
+Skipped, with the reason, when the base folder has not been built (``make model``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from analysis.model.runtime import PostClassifier, available  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def clf() -> PostClassifier:
+    if not available():
+        pytest.skip("转换后的基础模型不存在（运行 make model 或 python -m analysis.model.convert）")
+    return PostClassifier.shared()
+
+
+def test_clear_cases_get_the_expected_labels(clf) -> None:
+    cases = [
+        (
+            "白沙村后面的小河被养殖场的污水染黑了，臭味熏得人头疼，找了好几次都没人管！",
+            "negative",
+            "environment",
+        ),
+        (
+            "感谢县人民医院急诊科的医生护士，半夜抢救我父亲，太负责了，给你们点赞！",
+            "positive",
+            "health",
+        ),
+        (
+            "县公安局通报：民警抓获一名盗窃电动车的嫌疑人，追回电动车5辆。",
+            "neutral",
+            "public_security",
+        ),
+        ("孩子学校的老师体罚学生，家长们很气愤，教育局能不能管一管？", "negative", "education"),
+    ]
+    outs = clf.predict([c[0] for c in cases])
+    for (text, sentiment, topic), out in zip(cases, outs, strict=True):
+        assert out.label("sentiment") == sentiment, text
+        assert out.label("topic") == topic, text
+
+
+def test_traditional_script_reads_like_simplified(clf) -> None:
+    simp, trad = clf.predict(
+        ["县医院看病排队太久了，挂号要等三个小时", "縣醫院看病排隊太久了，掛號要等三個小時"]
+    )
+    assert simp.label("topic") == trad.label("topic") == "health"
+    assert float(simp.embedding @ trad.embedding) > 0.8
+
+
+def test_embeddings_put_retellings_of_one_event_together(clf) -> None:
+    a, b, c = clf.embed(
+        [
+            "南河大桥上大货车和客车相撞，造成多人伤亡",
+            "今天上午南河大桥发生车祸，一辆货车撞上了客车，有人受伤",
+            "县图书馆周末开放时间调整为上午九点到下午五点",
+        ]
+    )
+    assert float(a @ b) > float(a @ c) + 0.05
+
+
+def test_sentence_explanation_points_at_the_complaint(clf) -> None:
+    text = "今天天气不错。化工厂又在偷偷排放废水，河里的鱼都死了！周末去了趟超市。"
+    exp = clf.explain(text)
+    best = max(exp.sentences, key=lambda s: s.scores["topic"])
+    assert "化工厂" in best.text
+
+
+def test_onnx_and_torch_agree_when_the_export_exists(clf) -> None:
+    from analysis.model.onnx_export import find_export
+
+    if find_export() is None:
+        pytest.skip("无 int8 ONNX 导出（python -m analysis.model.onnx_export）")
+    onnx = PostClassifier.shared(backend="onnx")
+    torch_clf = PostClassifier.shared(backend="torch")
+    texts = ["路灯坏了三个月没人修", "县里举办火把节，欢迎游客", "征地补偿款被村干部扣了一半"]
+    for a, b in zip(onnx.predict(texts), torch_clf.predict(texts), strict=True):
+        assert a.label("topic") == b.label("topic")
+        assert float(np.dot(a.embedding, b.embedding)) > 0.97

@@ -1,0 +1,154 @@
+"""Casualty and crowd figures, and the grade an analyst would give them."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.figures import extract_figures, grade_from_figures, parse_count
+
+LOCAL = ["云岭县", "云岭", "城关镇", "石门镇", "石门煤矿", "东坝镇", "化工厂", "南河大桥", "白沙河"]
+
+
+def grade(text: str) -> str:
+    return grade_from_figures(extract_figures(text, LOCAL), text)[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("一百二十三", 123), ("两", 2), ("十几", 15), ("数十", 20), ("几十", 20), ("上百", 100),
+        ("几百", 200), ("数百", 200), ("上千", 1000), ("近千", 900), ("一百多", 100), ("30余", 30),
+        ("1.2万", 12000), ("三四十", 30), ("二十几", 25), ("一千零五", 1005), ("两万三千", 23000),
+    ],
+)
+def test_counts_in_chinese_and_arabic_numerals_are_read(raw: str, value: int) -> None:
+    assert parse_count(raw)[0] == value
+
+
+def test_deaths_and_injuries_in_one_phrase_are_told_apart() -> None:
+    # given a report naming both tolls
+    fig = extract_figures("白沙河边一辆客车侧翻，造成4人死亡、7人受伤。", LOCAL)
+    # then each toll is read on its own, and the grade is 较大
+    assert (fig.deaths, fig.injured) == (4, 7)
+    assert grade_from_figures(fig, "")[0] == "III"
+
+
+def test_a_rising_death_toll_takes_the_latest_figure() -> None:
+    text = "事故初步造成2人死亡。截至今晚8时，死亡人数已上升至13人，仍有人员在抢救。"
+    assert extract_figures(text, LOCAL).deaths == 13
+    assert grade(text) == "II"
+
+
+def test_thirty_deaths_is_the_gravest_grade() -> None:
+    assert grade("南河大桥垮塌，目前已确认31人遇难。") == "I"
+
+
+def test_miners_trapped_underground_are_a_major_risk() -> None:
+    # given ten or more miners trapped in a flooded pit
+    text = "石门煤矿井下发生透水，11名矿工被困，救援正在进行。"
+    fig = extract_figures(text, LOCAL)
+    # then the count is read, the setting is hazardous, and it is 重大 (II)
+    assert fig.trapped == 11 and fig.trapped_in_hazard
+    assert grade(text) == "II"
+
+
+def test_trapped_people_all_rescued_no_longer_count_as_major() -> None:
+    assert grade("石门煤矿11名矿工被困，经连夜救援已全部获救。") == "III"
+
+
+def test_a_hundred_children_sent_to_hospital_after_a_meal_is_mass_poisoning() -> None:
+    text = "城关镇一所小学学生吃完午餐后陆续腹痛，已有一百多个孩子送到医院。"
+    fig = extract_figures(text, LOCAL)
+    assert fig.poisoned is not None and fig.poisoned >= 100
+    assert grade(text) == "II"
+
+
+def test_dozens_poisoned_is_较大() -> None:
+    assert grade("东坝镇一场喜宴后，二十多名村民出现上吐下泻。") == "III"
+
+
+def test_households_affected_are_not_people_gathering() -> None:
+    # given a post about hundreds of households waiting for their flats
+    text = "城关镇某楼盘几百户业主至今拿不到房，大家都很着急。"
+    fig = extract_figures(text, LOCAL)
+    # then no crowd is reported and the post stays 一般
+    assert fig.gathered is None
+    assert grade(text) == "IV"
+
+
+def test_households_taking_collective_action_is_a_collective_complaint_not_a_mass_incident() -> None:
+    text = "城关镇某楼盘三百多户业主到售楼处拉横幅维权。"
+    assert grade(text) == "III"
+
+
+def test_thousands_evacuated_is_major() -> None:
+    text = "白沙河水位暴涨，沿岸数千群众紧急转移。"
+    assert extract_figures(text, LOCAL).evacuated == 2000
+    assert grade(text) == "II"
+
+
+def test_a_thousand_people_gathering_is_the_gravest_grade() -> None:
+    assert grade("县政府门口聚集了上千名群众，要求说法。") == "I"
+
+
+def test_dozens_of_workers_demanding_wages_is_较大() -> None:
+    text = "东坝镇一工地三十多名农民工聚集讨薪。"
+    assert extract_figures(text, LOCAL).gathered == 30
+    assert grade(text) == "III"
+
+
+def test_an_anniversary_of_a_past_disaster_does_not_trigger() -> None:
+    # given a remembrance post that repeats an old toll
+    text = "今天是南河大桥垮塌十周年，那次事故造成36人遇难，愿逝者安息。"
+    fig = extract_figures(text, LOCAL)
+    # then the figure is kept as discounted and the grade stays 一般
+    assert fig.deaths is None
+    assert fig.discounted and "回顾" in (fig.discounted[0].discounted or "")
+    assert grade(text) == "IV"
+
+
+def test_an_event_in_another_county_does_not_trigger() -> None:
+    text = "邻县河阳县一煤矿昨天发生事故，12人遇难。"
+    assert extract_figures(text, LOCAL).deaths is None
+    assert grade(text) == "IV"
+
+
+def test_a_refuted_rumour_does_not_trigger() -> None:
+    text = "网传东坝化工厂爆炸致30人死亡，经核实系谣言。"
+    assert grade(text) == "IV"
+
+
+def test_a_drill_does_not_trigger() -> None:
+    assert grade("县应急局在石门煤矿开展应急演练，模拟20名矿工被困井下。") == "IV"
+
+
+def test_idioms_and_hotline_numbers_are_not_counts() -> None:
+    fig = extract_figures("九死一生的经历，我打了12345投诉好几次，反映了3个月。", LOCAL)
+    assert not fig.any()
+
+
+def test_shorthand_tolls_are_read() -> None:
+    fig = extract_figures("县道上两车相撞，致1死3伤。", LOCAL)
+    assert (fig.deaths, fig.injured) == (1, 3)
+
+
+def test_countywide_disaster_and_emergency_response_level_are_graded() -> None:
+    assert grade("连日暴雨，全县10个乡镇全部受灾。") == "I"
+    assert grade("县防汛抗旱指挥部启动防汛II级应急响应。") == "II"
+
+
+def test_a_vicious_attack_is_at_least_较大() -> None:
+    g, reasons = grade_from_figures(extract_figures("城关镇菜市场有人持刀伤人。", LOCAL), "")
+    assert g == "III"
+    assert any("恶性" in r for r in reasons)
+
+
+def test_figures_keep_their_spans_for_the_analyst() -> None:
+    d = extract_figures("造成3人死亡、5人受伤", LOCAL).to_dict()
+    assert d["deaths"] == 3
+    assert any(s["text"] == "3人死亡" for s in d["spans"])
+
+
+def test_ordinary_complaint_is_一般() -> None:
+    g, reasons = grade_from_figures(extract_figures("小区门口的路灯坏了，晚上很黑。", LOCAL), "")
+    assert g == "IV" and reasons

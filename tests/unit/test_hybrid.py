@@ -1,0 +1,99 @@
+"""How the model's probabilities and the rules combine (a fake classifier stands in for the model)."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+
+from analysis.hybrid import HybridAnalyzer
+from kernel.config import load_reference
+from kernel.domain.posts import Post
+from kernel.services.scoring import to_item
+
+
+@dataclass
+class FakeOut:
+    sentiment: dict
+    topic: dict
+    severity: dict
+    disposition: dict
+    embedding: list = field(default_factory=lambda: [1.0, 0.0])
+
+    def top(self, task, k=3):
+        return sorted(getattr(self, task).items(), key=lambda kv: -kv[1])[:k]
+
+
+class FakeClassifier:
+    def __init__(self, out):
+        self.out = out
+        self.seen = []
+
+    def predict(self, texts):
+        self.seen.extend(texts)
+        return [self.out for _ in texts]
+
+
+def out(sent="neutral", topic="other", sev="IV", disp="none", p=0.9):
+    def dist(labels, top):
+        rest = (1 - p) / (len(labels) - 1)
+        return {lab: (p if lab == top else rest) for lab in labels}
+
+    ref = load_reference_cached()
+    return FakeOut(dist(["negative", "neutral", "positive"], sent), dist(list(ref.taxonomy.topics), topic),
+                   dist(["I", "II", "III", "IV"], sev),
+                   dist(["suggestion", "hardship", "major_issue", "misunderstanding", "wrong_view", "rumor", "none"], disp))
+
+
+_REF = {}
+
+
+def load_reference_cached():
+    from tests.conftest import SPEC_DIR
+
+    if "r" not in _REF:
+        _REF["r"] = load_reference(SPEC_DIR)
+    return _REF["r"]
+
+
+def item(text, title=None, platform="weibo"):
+    return to_item(Post(id="1", platform=platform, text=text, title=title,
+                        published_at=datetime(2026, 11, 20, tzinfo=UTC)))
+
+
+@pytest.fixture
+def ref():
+    return load_reference_cached()
+
+
+def test_model_alone_never_raises_a_post_to_a_five_hour_grade(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(sev="I", p=0.99)))
+    [s] = a.analyze([item("南河镇有座桥看着有点旧了，希望检查一下")])
+    assert s.severity in ("III", "IV")
+
+
+def test_figures_decide_major_grades_even_when_the_model_says_minor(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(sev="IV", p=0.99)))
+    [s] = a.analyze([item("东坝工业园区一化工厂爆炸，已造成15人死亡")])
+    assert s.severity == "II" and s.disposition == "major_issue"
+
+
+def test_sarcasm_found_by_the_rules_wins_over_the_model(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(sent="positive", p=0.95)))
+    [s] = a.analyze([item("真是好样的👍 马鞍山村的路灯坏了三个月了都没人修")])
+    assert s.sentiment == "negative"
+
+
+def test_township_comes_from_the_gazetteer_and_embedding_from_the_model(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(topic="transport")))
+    [s] = a.analyze([item("石门隧道里面的路灯全灭了，开车进去黑乎乎的")])
+    assert s.township == "石门镇"
+    assert s.embedding == [1.0, 0.0]
+    assert s.topic == "transport"
+    assert "model" in s.explanation and s.explanation["model"]["topic"]
+
+
+def test_order_is_kept_and_the_model_reads_simplified_text(ref):
+    clf = FakeClassifier(out())
+    a = HybridAnalyzer(ref, clf)
+    scores = a.analyze([item("縣城停電了"), item("北岭村修路")])
+    assert len(scores) == 2 and clf.seen[0] == "县城停电了"

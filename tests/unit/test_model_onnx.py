@@ -1,0 +1,68 @@
+"""The int8 ONNX fast path, exported from the tiny random model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+from analysis.model.artifact import WEIGHTS  # noqa: E402
+from analysis.model.onnx_export import INT8, export, find_export  # noqa: E402
+from analysis.model.runtime import PostClassifier  # noqa: E402
+from analysis.model.testing import make_tiny_model  # noqa: E402
+
+TEXTS = ["东坝村的河水又黑又臭！", "县医院的医生很负责，点赞", "南河大桥封闭施工，请绕行。" * 5]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[Path, Path, Path]:
+    root = tmp_path_factory.mktemp("tiny-onnx")
+    try:
+        base, art = make_tiny_model(root)
+    except RuntimeError as exc:
+        pytest.skip(f"e5 tokenizer unavailable: {exc}")
+    out = root / "onnx"
+    export(base, art, out, min_agreement=0.0)
+    return base, art, out
+
+
+def test_export_is_found_for_its_own_base_and_artifact(exported) -> None:
+    base, art, out = exported
+    assert find_export(base, art, out) == out / INT8
+    assert not (out / "model.fp32.onnx").exists()
+
+
+def test_export_is_idempotent(exported, capsys) -> None:
+    base, art, out = exported
+    mtime = (out / INT8).stat().st_mtime_ns
+    export(base, art, out)
+    assert "up to date" in capsys.readouterr().out
+    assert (out / INT8).stat().st_mtime_ns == mtime
+
+
+def test_onnx_backend_gives_distributions_close_to_torch(exported) -> None:
+    base, art, out = exported
+    onnx = PostClassifier(base, art, backend="onnx", onnx_path=out / INT8)
+    torch_clf = PostClassifier(base, art, backend="torch")
+    assert onnx.backend.name == "onnx"
+    for a, b in zip(onnx.predict(TEXTS), torch_clf.predict(TEXTS), strict=True):
+        assert sum(a.topic.values()) == pytest.approx(1.0, abs=1e-5)
+        np.testing.assert_allclose(list(a.sentiment.values()), list(b.sentiment.values()), atol=0.1)
+        assert float(a.embedding @ b.embedding) > 0.9
+
+
+def test_retrained_artifact_makes_the_export_stale(exported, tmp_path: Path) -> None:
+    base, art, out = exported
+    other = tmp_path / "artifact"
+    shutil.copytree(art, other)
+    raw = bytearray((other / WEIGHTS).read_bytes())
+    raw[-1] ^= 0xFF
+    (other / WEIGHTS).write_bytes(bytes(raw))
+    assert find_export(base, other, out) is None

@@ -1,0 +1,1 @@
+"""听风 tingfeng: composition root (bootstrap), task runners and the command line."""

@@ -1,0 +1,205 @@
+"""The `tingfeng` command: thin entrypoints over the services built by bootstrap()."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="听风：政务舆情监测与回应系统", no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+out = Console()
+
+
+def _setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("jieba", "httpx", "urllib3", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _settings(**overrides):
+    from kernel.settings import Settings
+
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@app.command()
+def run(
+    host: Annotated[str | None, typer.Option(help="监听地址")] = None,
+    port: Annotated[int | None, typer.Option(help="监听端口")] = None,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="数据库为空时载入演示数据")] = True,
+) -> None:
+    """一体化运行：嵌入式数据库 + 进程内调度 + Web 控制台（http://127.0.0.1:8000）。"""
+    import uvicorn
+
+    from api.app import create_app
+    from tingfeng.bootstrap import bootstrap
+    from tingfeng.demo import load_demo, needs_demo
+
+    settings = _settings(host=host, port=port)
+    _setup_logging(settings.log_level)
+    application = bootstrap(settings)
+    if demo and needs_demo(application):
+        err.print("[bold]首次启动：正在载入演示数据…[/bold]")
+        load_demo(application, progress=True)
+    application.tasks.start()
+    err.print(f"[green]听风已启动：http://{settings.host}:{settings.port}[/green]")
+    try:
+        uvicorn.run(create_app(application), host=settings.host, port=settings.port, log_level="info")
+    finally:
+        application.close()
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="JSONL 文件（- 表示标准输入）", allow_dash=True)],
+    source: Annotated[str, typer.Option(help="来源名称，记入拒收日志")] = "import",
+) -> None:
+    """导入帖子（JSONL），校验、规范化、去重后入库并分析。"""
+    from tingfeng.bootstrap import bootstrap
+
+    _setup_logging("WARNING")
+    application = bootstrap(_settings(task_backend="eager"))
+    stream = sys.stdin.buffer if str(file) == "-" else _open(file)
+    with stream:
+        report = application.ingest.ingest_lines(stream, source=source)
+    for line_no, reason in report.errors:
+        err.print(f"第 {line_no} 行被拒收：{reason}")
+    out.print(report.summary())
+    application.close()
+    raise typer.Exit(1 if report.rejected else 0)
+
+
+def _open(path: Path):
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        err.print(f"[red]无法打开文件 {path}：{exc.strerror}[/red]")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def analyze(
+    input: Annotated[Path, typer.Argument(help="输入 JSONL（- 表示标准输入）", allow_dash=True)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出 JSONL（- 表示标准输出）", allow_dash=True)] = Path("-"),
+    batch: Annotated[int, typer.Option(help="每批分析的帖子数")] = 256,
+) -> None:
+    """按输出契约为每条帖子打分（情感、主题、等级、属地、处置方式、主办部门）。"""
+    from tingfeng.analyze_cmd import analyze_stream, build_scorer
+
+    _setup_logging("WARNING")
+    scorer = build_scorer(_settings())
+    src = sys.stdin.buffer if str(input) == "-" else _open(input)
+    dst = sys.stdout.buffer if str(output) == "-" else output.open("wb")
+    status = err.status("正在分析…") if err.is_terminal else None
+    if status:
+        status.start()
+    try:
+        with src:
+            stats = analyze_stream(scorer, src, dst, batch=batch,
+                                   on_reject=lambda no, why: err.print(f"第 {no} 行被拒收：{why}"),
+                                   on_progress=(lambda n: status.update(f"正在分析…已完成 {n} 条")) if status else None)
+    finally:
+        if status:
+            status.stop()
+    if dst is not sys.stdout.buffer:
+        dst.close()
+    err.print(f"已分析 {stats.scored} 条，拒收 {stats.rejected} 条")
+    raise typer.Exit(1 if stats.rejected else 0)
+
+
+@app.command("eval")
+def eval_(
+    file: Annotated[Path, typer.Argument(help="带标注的 JSONL（{post, labels}）")],
+    show_misses: Annotated[bool, typer.Option("--misses", help="列出判错的帖子")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出指标")] = False,
+) -> None:
+    """在带标注的数据上评估分析质量，打印指标表。"""
+    from analysis.metrics import evaluate
+    from tingfeng.analyze_cmd import analyze_stream, build_scorer
+
+    _setup_logging("WARNING")
+    scorer = build_scorer(_settings())
+    labels, ids = [], []
+    for no, line in enumerate(_open(file), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+            labels.append(obj["labels"])
+            ids.append(obj["post"]["id"])
+        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+            err.print(f"[red]第 {no} 行不是带标注的帖子：{exc}[/red]")
+            raise typer.Exit(2) from None
+    import io
+
+    buf = io.BytesIO()
+    with _open(file) as src:
+        stats = analyze_stream(scorer, src, buf)
+    if stats.rejected:
+        err.print(f"[red]有 {stats.rejected} 条帖子不合法，无法评估[/red]")
+        raise typer.Exit(2)
+    preds = [orjson.loads(x) for x in buf.getvalue().splitlines()]
+    res = evaluate(labels, preds, ids)
+    if as_json:
+        out.print_json(data={k: v for k, v in res.__dict__.items() if k != "misses"} | {"analyzer": scorer.analyzer.name})
+        return
+    table = Table(title=f"评估结果（{res.n} 条，分析器：{scorer.analyzer.name}）")
+    table.add_column("指标")
+    table.add_column("metric")
+    table.add_column("数值", justify="right")
+    for row in res.rows():
+        table.add_row(*row)
+    out.print(table)
+    if show_misses:
+        for m in res.misses:
+            out.print(m["id"], m["wrong"])
+
+
+@app.command()
+def demo(
+    reset: Annotated[bool, typer.Option(help="先清空数据库再载入")] = False,
+    corpus: Annotated[Path | None, typer.Option(help="演示语料路径")] = None,
+) -> None:
+    """载入并回放演示语料（时间平移到当前，时限倒计时随之开始）。"""
+    from tingfeng.bootstrap import bootstrap
+    from tingfeng.demo import load_demo, reset_database
+
+    _setup_logging("WARNING")
+    settings = _settings(task_backend="eager")
+    if reset:
+        reset_database(settings)
+    application = bootstrap(settings)
+    report = load_demo(application, corpus=corpus, progress=True)
+    out.print(report.summary())
+    application.close()
+
+
+@app.command()
+def migrate() -> None:
+    """把数据库结构升级到最新版本。"""
+    from storage.engine import make_engine
+    from storage.engine import migrate as do_migrate
+
+    _setup_logging()
+    do_migrate(make_engine(_settings().database_url))
+
+
+def _register_plugins() -> None:
+    try:
+        from tingfeng.crawl_cli import register
+    except ImportError:
+        return
+    register(app)
+
+
+_register_plugins()
+
+if __name__ == "__main__":
+    app()
