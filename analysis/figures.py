@@ -180,13 +180,18 @@ _RETRO = re.compile(r"去年今日|去年的今天|[一二两三四五六七八�
 _RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去")
 _NOW = re.compile(r"今天|今日|今晨|今早|昨天|昨日|昨晚|昨夜|目前|刚刚|刚才|现在|近日|日前|本周|当天|此刻|正在|截至|至今|今年")
 _DRILL = re.compile(r"演练|演习|假想|桌面推演|模拟(?:演练|事故|场景|火灾|地震|险情|疏散)")
+# period totals ("今年以来累计接诊…"): statistics over months, not one incident
+_PERIOD_TOTAL = re.compile(
+    r"(?:今年|本年度|全年|年内|历年|上半年|下半年|前三季度|[一二三四]季度|近[一二两三四五六七八九十\d]+年)"
+    r"(?:以来)?[^。；]{0,10}?(?:累计|共计|总计|合计)|(?:今年|年初|入汛|入冬|入夏|开学)以来[^。；]{0,10}?(?:累计|共计|总计|共)"
+)
 _HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会")
 _CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
 _REFUTED = re.compile(r"谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
 _HEARSAY = re.compile(r"听说|网传|据说|传言|有人说|传闻|小道消息")
 _REFUTED_POST = re.compile(r"假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
-_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|其他县|别的县|外省|省外|国外|境外|外市")
+_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府")
 _BIG_CITIES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安",
                "郑州", "长沙", "昆明", "贵阳", "南宁", "哈尔滨", "沈阳", "长春", "济南", "青岛",
@@ -392,6 +397,8 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
         return "所述为过去发生的事"
     if _DRILL.search(s):
         return "所在句为演练"
+    if _PERIOD_TOTAL.search(text, sent[0], pos):
+        return "所述为一段时期的累计统计，非单一事件"
     if _LESSON.search(s):
         return "所在句为警示教育/外地案例"
     if _HYPO.search(clause + prev):
