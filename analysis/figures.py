@@ -30,13 +30,13 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _APPROX_WORDS = {"成百上千": 100, "成千上万": 1000, "上百": 100, "上千": 1000, "上万": 10_000,
                  "近百": 90, "近千": 900, "近万": 9000, "百余": 100, "千余": 1000, "万余": 10_000}
-_PREFIXES = ("超过", "多达", "至少", "将近", "大约", "数", "几", "上", "近", "逾", "约", "超", "达")
+_PREFIXES = ("超过", "多达", "至少", "将近", "大约", "好几", "数", "几", "上", "近", "逾", "约", "超", "达")
 
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 NUM = (rf"(?:成百上千|成千上万|(?:超过|多达|至少|将近|大约|好几|数|几|上|近|逾|约|超)?"
        rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN_CHARS}])"
        rf"(?:[{_CN_CHARS}]|[余多几来](?=[{_CN_CHARS}\d]))*"
-       rf"[余多几来]?)")
+       rf"[余多几来]?[+＋]?)")
 _VAGUE = r"(?:好几|若干|多|数|几)"
 _NUM_RE = re.compile(NUM)
 
@@ -49,11 +49,13 @@ def parse_count(raw: str) -> tuple[int | None, bool]:
     representative value near their lower end so thresholds are not overshot.
     """
     s = raw.strip().replace("，", "").replace(",", "")
+    plus = s.endswith(("+", "＋"))
+    s = s.rstrip("+＋")
     if not s:
         return None, False
     if s in _APPROX_WORDS:
         return _APPROX_WORDS[s], True
-    approx = False
+    approx = plus
     factor = 1.0
     for p in _PREFIXES:
         if s.startswith(p) and len(s) > len(p):
@@ -142,11 +144,11 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
          "hospitalized", "evacuated", "gathered", "households")
 
 _KIND_TERMS: dict[str, str] = {
-    "deaths": r"死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了",
+    "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤",
     "injured": r"受伤人数|受伤|伤者|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
-    "trapped": r"被困人员|被困|受困|困在|被埋|埋了|埋压|掩埋|被压|围困",
-    "missing": r"失联|失踪|下落不明",
+    "trapped": r"被困人员|被困|受困|困在|困了|没上来|没能上来|没出来|没能出来|被埋|埋了|埋压|掩埋|被压|围困",
+    "missing": r"失联|失踪|下落不明|联系不上|找不到人",
     "poisoned": r"食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院",
     "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|避险|安置(?!房|小区|区)",
@@ -159,11 +161,16 @@ _KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items(
 _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
            r"矿工|工人|工友|员工|职工|村民|居民|群众|民众|市民|学生|孩子|幼儿|小孩|儿童|师生|"
            r"业主|家长|游客|乘客|旅客|患者|病人|老人|人员|网友|司机|商户|摊贩|农户|考生|驴友|船员)")
-_CLASSIFIER = rf"(?:人次|[人名位户口例具]|个(?=人|{_PEOPLE}))"
+_CLASSIFIER = rf"(?:人次|号人|口子|口人|[人名位户口例具]|个(?=人|{_PEOPLE}))"
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
 # a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
-_COUNT_AFTER = re.compile(rf"(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER})")
+_COUNT_AFTER = re.compile(rf"(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
+# the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
+_COUNT_NEXT_CLAUSE = re.compile(
+    rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?"
+    rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
+)
 _GAP_STOP = re.compile(r"[。！？!?；;，,\n:：]")
 _SENT_SPLIT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE_SPLIT = re.compile(r"[^，,]+[，,]*")
@@ -209,10 +216,10 @@ NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多�
                       "县市区乡镇村城郡超菜夜股楼上都闹集门黑早街花车房期互开罢休午晚级进回出赴返至送离住")
 
 _EPIDEMIC = re.compile(r"聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
-_COUNTYWIDE = re.compile(r"全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:均|全部|普遍|大面积|严重)?"
+_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:均|全部|普遍|大面积|严重)?"
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝)")
 _TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情)")
-_DISASTER = re.compile(r"暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
+_DISASTER = re.compile(r"被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
 _RESPONSE = re.compile(r"(?:启动|提升至|升级为|调整为|发布)(?:防汛|抗旱|地震|地质灾害|森林火灾|防汛抗旱|自然灾害|突发事件)?(?:应急)?"
                        r"(?P<lvl>III|II|IV|I|一|二|三|四|1|2|3|4)级(?:应急)?响应")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
@@ -223,9 +230,9 @@ _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正
 _VICIOUS_WEAK = re.compile(r"殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
 _ATTENTION = re.compile(r"热搜|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
 _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|联名|群体性|"
-                         r"(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
+                         r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移")
-_HAZARD = re.compile(r"塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
+_HAZARD = re.compile(r"矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -493,11 +500,12 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             span = (lo + m.start(), km.end())
             num = m.group("num")
         else:
-            ma = _count_after(text, km.end())
+            ma = _count_after(text, km.end()) or _COUNT_NEXT_CLAUSE.match(text, km.end())
             if ma is None:
                 continue
             household = ma.group("cls") == "户"
-            span = (km.start(), km.end() + ma.end())
+            offset = 0 if ma.re is _COUNT_NEXT_CLAUSE else km.end()
+            span = (km.start(), offset + ma.end())
             num = ma.group("num")
         if household:
             # households are not a head count: "几百户业主维权" is a collective complaint
