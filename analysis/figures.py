@@ -149,7 +149,7 @@ _KIND_TERMS: dict[str, str] = {
     "injured": r"受伤人数|受伤|伤者|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
     "trapped": r"被困人员|被困|受困|困在|困了|没上来|没能上来|没出来|没能出来|被埋|埋了|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|联系不上|找不到人",
-    "poisoned": r"食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
+    "poisoned": r"病例|食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院",
     "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|避险|安置(?!房|小区|区)",
     "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|投诉|反映",
@@ -171,6 +171,10 @@ _COUNT_NEXT_CLAUSE = re.compile(
     rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?"
     rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
 )
+# a crowd named by its plural noun whose size the post gave earlier: "…四百多名工人…工人们围堵"
+_GROUP_GATHER = re.compile(
+    rf"(?P<noun>{_PEOPLE})们(?:[^，。！？；]{{0,6}})(?:聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|静坐|上访|冲击|讨薪|聚在|围在|堵在)"
+)
 _GAP_STOP = re.compile(r"[。！？!?；;，,\n:：]")
 _SENT_SPLIT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE_SPLIT = re.compile(r"[^，,]+[，,]*")
@@ -191,6 +195,7 @@ _DRILL = re.compile(r"演练|演习|假想|桌面推演|模拟(?:演练|事故|�
 _PERIOD_TOTAL = re.compile(
     r"(?:今年|本年度|全年|年内|历年|上半年|下半年|前三季度|[一二三四]季度|近[一二两三四五六七八九十\d]+年)"
     r"(?:以来)?[^。；]{0,10}?(?:累计|共计|总计|合计)|(?:今年|年初|入汛|入冬|入夏|开学)以来[^。；]{0,10}?(?:累计|共计|总计|共)"
+    r"|(?:今年|本年度|去年)汛期|汛期(?:以来|期间)"
 )
 _HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会")
 _CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
@@ -215,15 +220,26 @@ _NAMED_UNIT = re.compile(
 NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多每此其周边附近隔壁省州的在了是到去来和与及从往同"
                       "县市区乡镇村城郡超菜夜股楼上都闹集门黑早街花车房期互开罢休午晚级进回出赴返至送离住")
 
-_EPIDEMIC = re.compile(r"聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
+_EPIDEMIC = re.compile(r"(?:出|闹|得)了?怪病|聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
 _COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:均|全部|普遍|大面积|严重)?"
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝)")
 _TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情)")
 _DISASTER = re.compile(r"被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
-_RESPONSE = re.compile(r"(?:启动|提升至|升级为|调整为|发布)(?:防汛|抗旱|地震|地质灾害|森林火灾|防汛抗旱|自然灾害|突发事件)?(?:应急)?"
-                       r"(?P<lvl>III|II|IV|I|一|二|三|四|1|2|3|4)级(?:应急)?响应")
+_LEVEL = r"(III|II|IV|I|Ⅲ|Ⅱ|Ⅳ|Ⅰ|一|二|三|四|1|2|3|4)"
+_RESPONSE = re.compile(
+    r"(?:启动|提升至|提升为|提高至|提高到|升级为|升级至|上调至|上调为|调整为|调整至|发布|进入)"
+    r"[^，。；！？,]{0,14}?" + _LEVEL + r"级(?:应急)?响应"
+    r"|应急响应(?:级别)?(?:由[^，。；]{1,4}级)?(?:提升|提高|上调|升级|调整)(?:至|为|到)" + _LEVEL + r"级"
+)
+_RESPONSE_ENDED = re.compile(r"(?:解除|终止|结束|撤销|降为|降至|降低为|下调为|下调至)[^，。；]{0,14}$")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
 _VICIOUS_STRONG = re.compile(r"虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
+_DISEASE_NAMES = frozenset({"霍乱", "鼠疫", "炭疽"})
+# class-A diseases and unexplained clusters are 重大 however few the cases
+_GRAVE_DISEASE = ("霍乱", "鼠疫", "炭疽", "不明原因", "怪病")
+_OUTBREAK_CONTEXT = re.compile(r"发生|出现|暴发|爆发|确诊|感染|病例|患者|闹|封村|封控|隔离|死了|死亡")
+_GENERIC_DISEASE_CONTEXT = re.compile(r"监测|体系|预防|科普|知识|传播途径|症状|疫苗|防治|宣传|培训")
+_NEGATED = re.compile(r"(?:未|没有?|并未|尚未|不是|并非|排除|无)(?:发现|出现|发生|检出)?[^，。；]{0,3}$")
 # casualties stated without a number
 _HEAVY_TOLL = re.compile(r"死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
@@ -232,7 +248,7 @@ _ATTENTION = re.compile(r"热搜|刷屏|广泛关注|高度关注|引发热议|�
 _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|联名|群体性|"
                          r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移")
-_HAZARD = re.compile(r"矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
+_HAZARD = re.compile(r"决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -511,10 +527,23 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             # households are not a head count: "几百户业主维权" is a collective complaint
             # of many families, not proof that hundreds of people gathered
             add("households", num, span, kind == "gathered", km.start())
+            if kind == "gathered" and _STRONG_GATHER.fullmatch(kw):
+                # …but "数百户业主聚集在售楼部" does put at least one person per household there
+                add("gathered", num, span, True, km.start())
         elif kind == "gathered":
             add("gathered", num, span, bool(_STRONG_GATHER.fullmatch(kw)), km.start())
         else:
             add(kind, num, span, kw_pos=km.start())
+
+    for m in _GROUP_GATHER.finditer(text):
+        noun = m.group("noun")
+        earlier = [c for c in _COUNT_BEFORE.finditer(text, 0, m.start())
+                   if c.group("noun") == noun and c.group("cls")]
+        if earlier:
+            c = earlier[-1]
+            # not everyone counted earlier need be there: only a large group counts as a crowd
+            size, _ = _value(c.group("num"))
+            add("gathered", c.group("num"), (c.start(), m.end()), (size or 0) >= 200, m.start())
 
     for m in (_DEATH_INJURY.finditer(text) if "死" in text else ()):
         if m.group("d"):
@@ -572,6 +601,14 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
             cues[name] = value
 
     for m in _EPIDEMIC.finditer(text):
+        if _NEGATED.search(text, max(0, m.start() - 8), m.start()):
+            skipped.append(f"{m.group()}：前有否定（未发现/排除…）")
+            continue
+        if m.group() in _DISEASE_NAMES:
+            a, b = _sentence_of(sents, m.start())
+            if _GENERIC_DISEASE_CONTEXT.search(text, a, b) and not _OUTBREAK_CONTEXT.search(text, a, b):
+                skipped.append(f"{m.group()}：只在科普/监测语境中提及病名")
+                continue
         take("epidemic", m, m.group())
     if _DISASTER.search(text):
         for m in _COUNTYWIDE.finditer(text):
@@ -580,8 +617,12 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
             n, _ = _value(m.group("num"))
             take("townships_hit", m, n or 3)
     for m in _RESPONSE.finditer(text):
-        lvl = {"一": "I", "1": "I", "二": "II", "2": "II", "三": "III", "3": "III", "四": "IV",
-               "4": "IV"}.get(m.group("lvl"), m.group("lvl"))
+        if _RESPONSE_ENDED.search(text, max(0, m.start() - 14), m.start() + 2):
+            skipped.append(f"{m.group()}：应急响应已解除/下调")
+            continue
+        raw_lvl = m.group(1) or m.group(2)
+        lvl = {"一": "I", "1": "I", "Ⅰ": "I", "二": "II", "2": "II", "Ⅱ": "II", "三": "III", "3": "III",
+               "Ⅲ": "III", "四": "IV", "4": "IV", "Ⅳ": "IV"}.get(raw_lvl, raw_lvl)
         take("emergency_response", m, lvl)
     for m in _QUAKE.finditer(text):
         take("earthquake_magnitude", m, float(m.group("mag")))
@@ -662,7 +703,12 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
     elif poisoned >= 10:
         at_least("III", f"{poisoned}人中毒/发病（数十人）")
     if f.cues.get("epidemic"):
-        at_least("II", f"突发疫情（{f.cues['epidemic']}）")
+        cue = str(f.cues["epidemic"])
+        grave = any(x in cue for x in _GRAVE_DISEASE) or deaths > 0
+        if poisoned and poisoned < 30 and not grave:
+            at_least("III", f"聚集性疫情（{cue}，{poisoned}例，规模较小）")
+        else:
+            at_least("II", f"突发疫情（{cue}）")
     gathered = f.gathered or 0
     if gathered >= 1000:
         at_least("I", f"{gathered}人聚集（千人以上群体性事件）")

@@ -22,11 +22,16 @@ class AnalyzeStats:
     rejected: int = 0
 
 
-def build_scorer(settings: Settings) -> Scorer:
+def build_scorer(settings: Settings, *, event_context: bool = True) -> Scorer:
+    """The analyzer + routing; with ``event_context`` the posts of one run are grouped into
+    events in memory and I/II evidence is shared within an event (see EventContext)."""
     from analysis.registry import make_analyzer
+    from analysis.similarity import similarity
+    from kernel.services.event_context import EventContext
 
     ref = load_reference(settings.spec_dir)
-    return Scorer(make_analyzer(settings, ref), ref)
+    context = EventContext(similarity) if event_context else None
+    return Scorer(make_analyzer(settings, ref), ref, context)
 
 
 def analyze_stream(scorer: Scorer, src: Iterable[bytes], dst: IO[bytes], *, batch: int = 256,

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from kernel.config import Reference
 from kernel.domain.posts import Post
 from kernel.domain.routing import route
 from kernel.domain.scores import Score
-from kernel.ports import Analyzer
+from kernel.ports import AnalysisInput, Analyzer
 from kernel.text import normalize_text
+
+
+class ScoreContext(Protocol):
+    def apply(self, items: Sequence[AnalysisInput], scores: Sequence[Score]) -> None: ...
 
 
 @dataclass
@@ -24,14 +29,21 @@ def to_item(post: Post) -> Item:
 
 
 class Scorer:
-    def __init__(self, analyzer: Analyzer, reference: Reference) -> None:
+    """Analyzer + routing. ``context`` (optional) adjusts scores across posts before
+    routing, e.g. :class:`kernel.services.event_context.EventContext` in `tingfeng analyze`."""
+
+    def __init__(self, analyzer: Analyzer, reference: Reference,
+                 context: ScoreContext | None = None) -> None:
         self.analyzer = analyzer
         self.reference = reference
+        self.context = context
 
     def score(self, items: Sequence[Item]) -> list[Score]:
         scores = self.analyzer.analyze(items)
         if len(scores) != len(items):
             raise RuntimeError(f"analyzer {self.analyzer.name} returned {len(scores)} scores for {len(items)} posts")
+        if self.context is not None:
+            self.context.apply(items, scores)
         for s in scores:
             self.apply_routing(s)
         return scores

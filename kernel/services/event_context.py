@@ -1,0 +1,134 @@
+"""Event context for `tingfeng analyze`: a post's grade is the grade of the event it is about.
+
+The pipeline groups posts into stored events and an event's severity is the gravest its
+posts justify. `tingfeng analyze` has no database, so this groups the posts of a run in
+memory with the same matching rules (``kernel.domain.events``) and lifts a post to its
+event's grade when the event holds I/II evidence from another post: a relative's plea
+about the missing, a question about the rescue or the press conference describes the
+same 重大 event as the report with the death toll.
+
+Guards, because every I/II starts a 5-hour clock:
+- only I/II evidence is shared (III and IV stay per post);
+- the post must be relevant, in the same primary topic and not in another township;
+- the evidence post must come first in time or at most ``LEAD`` after it (a report
+  published an hour later still describes what the earlier post saw);
+- rumours refuted in the post itself keep their own grade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kernel.domain import events as ev_rules
+from kernel.domain.records import EventRecord
+from kernel.domain.scores import SEVERITY_RANK, Score
+from kernel.ports import AnalysisInput
+
+Similarity = Callable[[str, str], float]
+
+WINDOW = timedelta(hours=72)
+LEAD = timedelta(hours=6)
+TEXTS_PER_GROUP = 12
+MAX_GROUPS = 2000  # open groups kept across batches (oldest dropped first)
+
+
+@dataclass
+class _Group:
+    event: EventRecord
+    texts: list[tuple[str, list[float] | None]] = field(default_factory=list)
+    evidence: tuple[str, str, datetime] | None = None  # (grade, post id, published_at)
+
+
+class EventContext:
+    """Groups scored posts in memory and shares I/II evidence within each group."""
+
+    def __init__(self, similarity: Similarity, window: timedelta = WINDOW) -> None:
+        self._similarity = similarity
+        self._window = window
+        self._groups: list[_Group] = []
+
+    def apply(self, items: Sequence[AnalysisInput], scores: Sequence[Score]) -> None:
+        order = sorted(range(len(items)), key=lambda i: items[i].post.published_at)
+        touched: list[_Group] = []
+        members: dict[int, list[tuple[Score, datetime]]] = {}
+        for i in order:
+            item, score = items[i], scores[i]
+            if not score.relevant:
+                continue
+            g = self._assign(item, score)
+            members.setdefault(id(g), []).append((score, item.post.published_at))
+            if SEVERITY_RANK[score.severity] <= 2 and not score.rumor:
+                cur = g.evidence
+                if cur is None or SEVERITY_RANK[score.severity] < SEVERITY_RANK[cur[0]]:
+                    g.evidence = (score.severity, item.post.id, item.post.published_at)
+            if g not in touched:
+                touched.append(g)
+        for g in touched:
+            self._share(g, members[id(g)])
+        del self._groups[:-MAX_GROUPS]
+
+    def _assign(self, item: AnalysisInput, score: Score) -> _Group:
+        at = item.post.published_at
+        best, best_s = None, ev_rules.MATCH_THRESHOLD
+        for g in self._groups:
+            e = g.event
+            if e.last_published_at < at - self._window or e.first_published_at > at + self._window:
+                continue
+            if not ev_rules.could_match(score, e):
+                continue
+            sim = max((self._similarity(item.normalized, t) for t, _ in g.texts), default=0.0)
+            emb_sim = None
+            if score.embedding:
+                emb_sim = max(
+                    (ev_rules.cosine(score.embedding, v) for _, v in g.texts if v), default=None
+                )
+            s = ev_rules.match_score(sim, score, e, emb_sim)
+            if s > best_s:
+                best, best_s = g, s
+        if best is None:
+            best = _Group(
+                EventRecord(
+                    title="",
+                    topic=score.topic,
+                    township=score.township,
+                    severity=score.severity,
+                    first_detected_at=at,
+                    first_published_at=at,
+                    last_published_at=at,
+                )
+            )
+            self._groups.append(best)
+        e = best.event
+        e.first_published_at = min(e.first_published_at, at)
+        e.last_published_at = max(e.last_published_at, at)
+        if SEVERITY_RANK[score.severity] < SEVERITY_RANK[e.severity]:
+            e.severity = score.severity
+        if e.township is None and score.township:
+            e.township = score.township
+        best.texts.append((item.normalized, score.embedding))
+        del best.texts[:-TEXTS_PER_GROUP]
+        return best
+
+    def _share(self, g: _Group, members: list[tuple[Score, datetime]]) -> None:
+        if g.evidence is None:
+            return
+        grade, source, at = g.evidence
+        for score, published in members:
+            if SEVERITY_RANK[score.severity] <= SEVERITY_RANK[grade]:
+                continue
+            if score.topic != g.event.topic or score.rumor:
+                continue
+            if score.township and g.event.township and score.township != g.event.township:
+                continue
+            if published < at - LEAD:
+                continue  # written before anything serious was reported
+            score.explanation.setdefault("rules", []).append(
+                f"等级：与 {source} 同属一个事件（该帖有 {grade} 级证据），按事件等级由 {score.severity} 上调为 {grade}"
+            )
+            score.explanation["event_context"] = {"evidence_post": source, "grade": grade,
+                                                  "own_grade": score.severity}
+            score.severity = grade
+            if score.disposition not in ("rumor",):
+                score.disposition = "major_issue"
