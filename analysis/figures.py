@@ -527,9 +527,6 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             # households are not a head count: "几百户业主维权" is a collective complaint
             # of many families, not proof that hundreds of people gathered
             add("households", num, span, kind == "gathered", km.start())
-            if kind == "gathered" and _STRONG_GATHER.fullmatch(kw):
-                # …but "数百户业主聚集在售楼部" does put at least one person per household there
-                add("gathered", num, span, True, km.start())
         elif kind == "gathered":
             add("gathered", num, span, bool(_STRONG_GATHER.fullmatch(kw)), km.start())
         else:

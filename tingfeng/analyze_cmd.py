@@ -22,9 +22,11 @@ class AnalyzeStats:
     rejected: int = 0
 
 
-def build_scorer(settings: Settings, *, event_context: bool = True) -> Scorer:
-    """The analyzer + routing; with ``event_context`` the posts of one run are grouped into
-    events in memory and I/II evidence is shared within an event (see EventContext)."""
+def build_scorer(settings: Settings, *, event_context: bool = False) -> Scorer:
+    """The analyzer + routing. Severity is per post by default (the contract's "content
+    severity of what the post describes"); with ``event_context`` the posts of one run are
+    grouped into events in memory and I/II evidence is shared within an event
+    (see EventContext), as the stored events of the running service do."""
     from analysis.registry import make_analyzer
     from analysis.similarity import similarity
     from kernel.services.event_context import EventContext

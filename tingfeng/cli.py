@@ -89,13 +89,13 @@ def analyze(
     input: Annotated[Path, typer.Argument(help="输入 JSONL（- 表示标准输入）", allow_dash=True)],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出 JSONL（- 表示标准输出）", allow_dash=True)] = Path("-"),
     batch: Annotated[int, typer.Option(help="每批分析的帖子数")] = 256,
-    per_post: Annotated[bool, typer.Option("--per-post", help="只按单帖内容定级，不按同批帖子归并的事件共享 I/II 级证据")] = False,
+    event_context: Annotated[bool, typer.Option("--event-context", help="把同批帖子归并为事件，帖子按所属事件的 I/II 级证据定级（默认按单帖内容定级）")] = False,
 ) -> None:
     """按输出契约为每条帖子打分（情感、主题、等级、属地、处置方式、主办部门）。"""
     from tingfeng.analyze_cmd import analyze_stream, build_scorer
 
     _setup_logging("WARNING")
-    scorer = build_scorer(_settings(), event_context=not per_post)
+    scorer = build_scorer(_settings(), event_context=event_context)
     src = sys.stdin.buffer if str(input) == "-" else _open(input)
     dst = sys.stdout.buffer if str(output) == "-" else output.open("wb")
     status = err.status("正在分析…") if err.is_terminal else None
@@ -120,14 +120,14 @@ def eval_(
     file: Annotated[Path, typer.Argument(help="带标注的 JSONL（{post, labels}）")],
     show_misses: Annotated[bool, typer.Option("--misses", help="列出判错的帖子")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出指标")] = False,
-    per_post: Annotated[bool, typer.Option("--per-post", help="只按单帖内容定级，不按同批帖子归并的事件共享 I/II 级证据")] = False,
+    event_context: Annotated[bool, typer.Option("--event-context", help="把同批帖子归并为事件，帖子按所属事件的 I/II 级证据定级（默认按单帖内容定级）")] = False,
 ) -> None:
     """在带标注的数据上评估分析质量，打印指标表。"""
     from analysis.metrics import evaluate
     from tingfeng.analyze_cmd import analyze_stream, build_scorer
 
     _setup_logging("WARNING")
-    scorer = build_scorer(_settings(), event_context=not per_post)
+    scorer = build_scorer(_settings(), event_context=event_context)
     labels, ids = [], []
     for no, line in enumerate(_open(file), start=1):
         if not line.strip():

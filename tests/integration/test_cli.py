@@ -92,3 +92,38 @@ def test_help_is_in_chinese():
     assert res.returncode == 0
     out = res.stdout.decode()
     assert "政务舆情" in out and "analyze" in out and "demo" in out
+
+
+def _post(pid, text, at, **kw):
+    return json.dumps({"id": pid, "platform": "weibo", "text": text,
+                       "published_at": f"2026-11-21T{at}:00+08:00", **kw}, ensure_ascii=False)
+
+
+EVENT_BATCH = [
+    _post("a", "石门镇煤矿透水事故已造成12人遇难，井下仍有人员被困，救援正在进行", "06:00"),
+    _post("b", "石门镇煤矿那边还在救援吗？我表哥在那个矿上班，从昨晚到现在电话打不通，急死了", "07:30"),
+    _post("c", "石门镇煤矿透水，家属都在井口等消息，希望救援快点，矿上平时安全检查就是走过场", "08:10"),
+    _post("d", "城关镇新华路的路灯坏了好几盏，晚上走路黑乎乎的，希望尽快修一下", "08:20"),
+    _post("e", "网传石门镇煤矿透水死了上百人，经核实为谣言，请勿传播", "09:00"),
+]
+
+
+def test_event_context_lifts_follow_ups_of_a_major_event_and_nothing_else():
+    data = ("\n".join(EVENT_BATCH) + "\n").encode()
+    per_post = tingfeng("analyze", "-", "-o", "-", input_=data)
+    grouped = tingfeng("analyze", "-", "-o", "-", "--event-context", input_=data)
+    assert per_post.returncode == 0 and grouped.returncode == 0, grouped.stderr.decode()
+    alone = {o["id"]: o for o in map(json.loads, per_post.stdout.decode().splitlines())}
+    ctx = {o["id"]: o for o in map(json.loads, grouped.stdout.decode().splitlines())}
+    assert alone["a"]["severity"] == ctx["a"]["severity"] == "II"
+    # the follow-ups carry no toll of their own: per post they are not 重大 …
+    assert alone["b"]["severity"] not in ("I", "II") and alone["c"]["severity"] not in ("I", "II")
+    # … but they describe the same 重大 event, and say so in their explanation
+    for pid in ("b", "c"):
+        assert ctx[pid]["severity"] == "II"
+        assert ctx[pid]["explanation"]["event_context"]["evidence_post"] == "a"
+        assert any("同属一个事件" in r for r in ctx[pid]["explanation"]["rules"])
+    # an unrelated complaint and the refuted rumour keep their own grade
+    assert ctx["d"]["severity"] == alone["d"]["severity"] == "IV"
+    assert ctx["e"]["severity"] == alone["e"]["severity"]
+    assert "event_context" not in ctx["e"]["explanation"]

@@ -19,6 +19,7 @@ def grade(text: str) -> str:
         ("一百二十三", 123), ("两", 2), ("十几", 15), ("数十", 20), ("几十", 20), ("上百", 100),
         ("几百", 200), ("数百", 200), ("上千", 1000), ("近千", 900), ("一百多", 100), ("30余", 30),
         ("1.2万", 12000), ("三四十", 30), ("二十几", 25), ("一千零五", 1005), ("两万三千", 23000),
+        ("好几十", 20), ("好几百", 200), ("10+", 10), ("二三十", 20), ("一百来", 100),
     ],
 )
 def test_counts_in_chinese_and_arabic_numerals_are_read(raw: str, value: int) -> None:
@@ -152,3 +153,37 @@ def test_figures_keep_their_spans_for_the_analyst() -> None:
 def test_ordinary_complaint_is_一般() -> None:
     g, reasons = grade_from_figures(extract_figures("小区门口的路灯坏了，晚上很黑。", LOCAL), "")
     assert g == "IV" and reasons
+
+
+def test_emergency_response_in_roman_numerals_and_raised_levels_are_graded() -> None:
+    assert grade("县防指于今日12时启动防汛Ⅱ级应急响应。") == "II"
+    assert grade("县政府启动Ⅰ级应急响应，全力抢险。") == "I"
+    assert grade("县地质灾害应急响应级别由Ⅳ级提升为Ⅱ级。") == "II"
+    # ending or lowering a response is no new emergency
+    assert grade("雨情趋缓，县防指决定解除防汛Ⅱ级应急响应。") == "IV"
+
+
+def test_a_combined_dead_and_missing_toll_is_counted_once() -> None:
+    fig = extract_figures("石门镇山洪暴发，死亡失踪人数已达二十余人。", LOCAL)
+    assert fig.deaths == 20 and not fig.missing
+    assert grade("石门镇山洪暴发，死亡失踪人数已达二十余人。") == "II"
+
+
+def test_period_totals_are_statistics_not_an_incident() -> None:
+    assert grade("县医院今年以来累计接诊食物中毒患者一百五十余人，提醒注意饮食卫生。") == "IV"
+    assert grade("今年汛期全县成功避险转移群众3000余人。") == "IV"
+    # a running total of one ongoing flood is still that flood
+    assert grade("截至目前，白沙河洪水已累计转移安置群众六千余人。") == "II"
+
+
+def test_an_epidemic_named_only_to_deny_or_explain_it_does_not_trigger() -> None:
+    assert grade("经核查，我县未发现鼠疫病例。") == "IV"
+    assert grade("鼠疫有明确的监测体系，冬季请做好个人防护。") == "IV"
+    assert grade("石门镇出现霍乱疫情，已确诊3例。") == "II"
+    # a small cluster of a common disease is 较大, not 重大
+    assert grade("龙泉小学发生水痘聚集性疫情，共报告病例15例，均为轻症。") == "III"
+
+
+def test_a_crowd_sized_earlier_in_the_post_is_counted_when_it_gathers() -> None:
+    text = "东坝镇一鞋厂停产，拖欠四百多名工人三个月工资，工人们围堵园区大门。"
+    assert grade(text) == "II"
