@@ -22,7 +22,8 @@ from kernel.ports import AnalysisInput
 
 W_MODEL_SENTIMENT = 0.85  # chosen on analysis/model/data/val.jsonl (our own), not on dev
 W_MODEL_TOPIC = 0.8
-LIFT_TO_III = 0.70  # P(I..III) the model needs to lift a figure-less IV to III
+LIFT_TO_III = 0.70  # default P(I..III) the model needs to lift a figure-less IV to III;
+# an artifact's manifest may carry its own ("calibration", written by analysis.model.calibrate)
 MAX_TOPICS = 3
 SECONDARY_MIN = 0.15
 
@@ -52,6 +53,12 @@ class HybridAnalyzer:
         self.topics = list(reference.taxonomy.topics)
         backend = getattr(getattr(classifier, "backend", None), "name", "")
         self.name = f"model+rules/{backend}" if backend else "model+rules"
+        cal = (getattr(classifier, "manifest", None) or {}).get("calibration") or {}
+        self.lift_to_iii = float(cal.get("lift_to_iii", LIFT_TO_III))
+        # (floor, scale) for the embedding cosine in event grouping (kernel.domain.events)
+        self.embedding_calibration: tuple[float, float] | None = (
+            (float(cal["emb_floor"]), float(cal["emb_scale"])) if "emb_floor" in cal else None
+        )
 
     def analyze(self, items: Sequence[AnalysisInput]) -> list[Score]:
         if not items:
@@ -80,7 +87,7 @@ class HybridAnalyzer:
         # severity
         severity = r.severity
         p_serious = sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
-        if severity == "IV" and p_serious >= LIFT_TO_III and r.relevant:
+        if severity == "IV" and p_serious >= self.lift_to_iii and r.relevant:
             severity = "III"
             reasons.append(f"等级：模型判断为较大及以上事件的概率 {p_serious:.2f}，由 IV 上调为 III（I/II 须有数字或明确线索）")
         # disposition

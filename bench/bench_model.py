@@ -7,6 +7,9 @@ Each contender runs in its own subprocess (so peak RSS is its own):
 * ``onnx-int8``  PostClassifier with the int8 ONNX export (skipped if absent:
                  ``python -m analysis.model.onnx_export``)
 * ``torch-fp32`` PostClassifier on the torch path
+* ``analyze``    the whole ``tingfeng analyze`` path (int8 model + rules + routing +
+                 contract JSON out) on the same posts as JSON lines; latency = one post
+                 per call, as in the streaming pipeline
 * ``snownlp``    SnowNLP(text).sentiments (a Naive-Bayes review-sentiment model;
                  <0.35 negative, >0.65 positive, else neutral), for comparison
 
@@ -32,12 +35,23 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 
-def load_posts(n: int) -> tuple[list[str], list[str], list[str]]:
+def load_posts(n: int, corpus: str = "demo") -> tuple[list[str], list[str], list[str]]:
+    """``n`` post texts (title + text, repeated to ``n``) from ``corpus``: ``demo`` (the
+    demo corpus: Weibo posts, forum threads, long news reports, as the system meets
+    them), ``train`` (our short hand-written training posts), or a JSONL path in either
+    the post or the labeled ``{post, labels}`` form. Speed only: nothing is scored
+    against labels except our own validation posts."""
     from analysis.model.dataset import load_domain
-    from analysis.model.labels import SENTIMENTS
+    from analysis.model.labels import SENTIMENTS, post_text
 
     val = load_domain("val")
-    pool = [e.text for e in load_domain("train")] + [e.text for e in val]
+    if corpus == "train":
+        pool = [e.text for e in load_domain("train")] + [e.text for e in val]
+    else:
+        path = REPO / "demo" / "corpus.jsonl" if corpus == "demo" else Path(corpus)
+        rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+        rows = [r.get("post", r) for r in rows]
+        pool = [post_text(r.get("text") or "", r.get("title")) for r in rows]
     texts = (pool * (n // len(pool) + 1))[:n]
     return texts, [e.text for e in val], [SENTIMENTS[e.sentiment] for e in val]
 
@@ -53,13 +67,33 @@ def percentile(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-def child(kind: str, n: int, n_stream: int, threads: int) -> dict:
+def child(kind: str, n: int, n_stream: int, threads: int, corpus: str = "demo") -> dict:
     from analysis.model.metrics import macro_f1
 
-    texts, val_texts, val_gold = load_posts(n)
+    texts, val_texts, val_gold = load_posts(n, corpus)
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
-    if kind == "snownlp":
+    if kind == "analyze":
+        import io
+
+        import orjson
+
+        from kernel.settings import Settings
+        from tingfeng.analyze_cmd import analyze_stream, build_scorer
+
+        scorer = build_scorer(Settings(analyzer="model"))
+
+        def line(i: int, t: str) -> bytes:
+            return orjson.dumps({"id": str(i), "platform": "weibo", "text": t,
+                                 "published_at": "2026-11-20T08:00:00+08:00"})
+
+        def score(batch: list[str]) -> list[str]:
+            buf = io.BytesIO()
+            analyze_stream(scorer, [line(i, t) for i, t in enumerate(batch)], buf)
+            return [orjson.loads(x)["sentiment"]["label"] for x in buf.getvalue().splitlines()]
+
+        score(texts[:8])
+    elif kind == "snownlp":
         from snownlp import SnowNLP
 
         def score(batch: list[str]) -> list[str]:
@@ -106,17 +140,18 @@ def child(kind: str, n: int, n_stream: int, threads: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--posts", type=int, default=400)
+    ap.add_argument("--posts", type=int, default=2000)
     ap.add_argument("--stream", type=int, default=100, help="posts for the latency run")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--only", nargs="*", default=None, help="onnx-int8 torch-fp32 snownlp")
+    ap.add_argument("--corpus", default="demo", help="demo | train | PATH.jsonl (posts to time)")
+    ap.add_argument("--only", nargs="*", default=None, help="analyze onnx-int8 torch-fp32 snownlp")
     ap.add_argument("--json", type=Path, default=None, help="also write results here")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, str(args.threads))
     if args.child:
-        print(json.dumps(child(args.child, args.posts, args.stream, args.threads)))
+        print(json.dumps(child(args.child, args.posts, args.stream, args.threads, args.corpus)))
         return 0
 
     from analysis.model.onnx_export import find_export
@@ -125,10 +160,10 @@ def main() -> int:
     if not available():
         print("模型未就绪（缺少基础模型或训练产物），请先运行 make model；跳过模型基准。")
         return 0
-    kinds = args.only or ["onnx-int8", "torch-fp32", "snownlp"]
+    kinds = args.only or ["analyze", "onnx-int8", "torch-fp32", "snownlp"]
     rows = []
     for kind in kinds:
-        if kind == "onnx-int8" and find_export() is None:
+        if kind in ("onnx-int8", "analyze") and find_export() is None:
             print("onnx-int8: no up-to-date export (python -m analysis.model.onnx_export); skipped")
             continue
         cmd = [
@@ -142,6 +177,8 @@ def main() -> int:
             str(args.stream),
             "--threads",
             str(args.threads),
+            "--corpus",
+            args.corpus,
         ]
         res = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
         if res.returncode != 0:
@@ -149,9 +186,11 @@ def main() -> int:
             continue
         rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
     cpu = os.cpu_count()
+    texts = load_posts(args.posts, args.corpus)[0]
+    chars = sum(len(t) for t in texts) / len(texts)
     print(
-        f"\npost classifier benchmark — {args.posts} posts, {args.threads} threads "
-        f"({cpu} CPUs visible)"
+        f"\npost classifier benchmark — {args.posts} posts from {args.corpus} "
+        f"(mean {chars:.0f} characters), {args.threads} threads ({cpu} CPUs visible)"
     )
     head = (
         f"{'contender':<12}{'load s':>8}{'posts/s':>10}{'p50 ms':>9}{'p95 ms':>9}"

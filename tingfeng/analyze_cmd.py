@@ -32,8 +32,13 @@ def build_scorer(settings: Settings, *, event_context: bool = False) -> Scorer:
     from kernel.services.event_context import EventContext
 
     ref = load_reference(settings.spec_dir)
-    context = EventContext(similarity) if event_context else None
-    return Scorer(make_analyzer(settings, ref), ref, context)
+    analyzer = make_analyzer(settings, ref)
+    context = (
+        EventContext(similarity, embedding_calibration=getattr(analyzer, "embedding_calibration", None))
+        if event_context
+        else None
+    )
+    return Scorer(analyzer, ref, context)
 
 
 def analyze_stream(scorer: Scorer, src: Iterable[bytes], dst: IO[bytes], *, batch: int = 256,

@@ -23,13 +23,18 @@ class Candidate:
     texts: tuple[str, ...]  # recent normalized texts of the event's posts
 
 
-def match_score(sim: float, score: Score, ev: EventRecord, embedding_sim: float | None = None) -> float:
-    """How well a post fits an open event: text similarity plus topic/place agreement."""
+def match_score(sim: float, score: Score, ev: EventRecord, embedding_sim: float | None = None,
+                calibration: tuple[float, float] | None = None) -> float:
+    """How well a post fits an open event: text similarity plus topic/place agreement.
+
+    ``calibration`` = (floor, scale) of the embedding cosine for the model that made the
+    embeddings (its artifact manifest records them); the defaults suit base E5."""
     s = sim
     if embedding_sim is not None:
         # E5 cosines of any two posts about the county sit near 0.88; same-event pairs
         # above 0.90 (measured on the demo corpus: bench/eval_events.py)
-        s = max(s, (embedding_sim - EMB_FLOOR) * EMB_SCALE)
+        floor, scale = calibration or (EMB_FLOOR, EMB_SCALE)
+        s = max(s, (embedding_sim - floor) * scale)
     if score.topic == ev.topic:
         s += 0.12
     else:

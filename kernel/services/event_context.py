@@ -44,8 +44,10 @@ class _Group:
 class EventContext:
     """Groups scored posts in memory and shares I/II evidence within each group."""
 
-    def __init__(self, similarity: Similarity, window: timedelta = WINDOW) -> None:
+    def __init__(self, similarity: Similarity, window: timedelta = WINDOW,
+                 embedding_calibration: tuple[float, float] | None = None) -> None:
         self._similarity = similarity
+        self._calibration = embedding_calibration
         self._window = window
         self._groups: list[_Group] = []
 
@@ -84,7 +86,7 @@ class EventContext:
                 emb_sim = max(
                     (ev_rules.cosine(score.embedding, v) for _, v in g.texts if v), default=None
                 )
-            s = ev_rules.match_score(sim, score, e, emb_sim)
+            s = ev_rules.match_score(sim, score, e, emb_sim, self._calibration)
             if s > best_s:
                 best, best_s = g, s
         if best is None:

@@ -31,6 +31,7 @@ class PipelineService:
         self._store_factory = store_factory
         self._scorer = scorer
         self._similarity = similarity
+        self._emb_calibration = getattr(scorer.analyzer, "embedding_calibration", None)
         self._alerts = alerts
         self._clock = clock
         self._window = window
@@ -109,7 +110,7 @@ class PipelineService:
             emb_sim = None
             if rec.score.embedding:
                 emb_sim = max((ev_rules.cosine(rec.score.embedding, v) for _, v in cache[e.pk] if v), default=None)
-            s = ev_rules.match_score(sim, rec.score, e, emb_sim)
+            s = ev_rules.match_score(sim, rec.score, e, emb_sim, self._emb_calibration)
             if s > best_s:
                 best, best_s = e, s
         if best is None:

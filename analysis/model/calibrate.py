@@ -1,0 +1,165 @@
+"""Calibrate the hybrid analyzer for the current artifact, on the project's own data only.
+
+    python -m analysis.model.calibrate [--write]
+
+Two numbers depend on the trained model rather than on the rules, so they are chosen
+per artifact and stored in its ``manifest.json`` under ``calibration``:
+
+* ``lift_to_iii``: the model's P(I..III) above which a figure-less IV post is raised to
+  III (``analysis/hybrid.py``). Chosen to maximise severity accuracy of the hybrid on our
+  validation posts (``data/val.jsonl``) pooled with the demo corpus (``demo/corpus.jsonl``,
+  whose ``demo_labels`` we wrote).
+* ``emb_floor`` / ``emb_scale``: how an embedding cosine turns into an event-match score
+  (``kernel.domain.events.match_score``). A smaller student model spreads its cosines
+  differently from base E5, so the floor moves. Chosen to maximise B-cubed F1 of event
+  grouping on the demo corpus (its ``demo_labels.event`` slugs).
+
+The dev set (``shared/data/dev_posts.jsonl``) is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .artifact import MANIFEST
+from .paths import artifact_dir
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "demo" / "corpus.jsonl"
+VAL = Path(__file__).resolve().parent / "data" / "val.jsonl"
+
+LIFT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 1.01)
+FLOOR_GRID = (0.88, 0.90, 0.92, 0.94, 0.95, 0.96)
+SCALE_GRID = (4.0, 5.0, 6.0)
+
+
+def log(msg: str) -> None:
+    print(f"[calibrate {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def bcubed(truth: dict, pred: dict) -> float:
+    by_t, by_p = defaultdict(set), defaultdict(set)
+    for k, v in truth.items():
+        by_t[v].add(k)
+    for k, v in pred.items():
+        by_p[v].add(k)
+    p = sum(len(by_p[pred[k]] & by_t[truth[k]]) / len(by_p[pred[k]]) for k in truth) / len(truth)
+    r = sum(len(by_p[pred[k]] & by_t[truth[k]]) / len(by_t[truth[k]]) for k in truth) / len(truth)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+
+
+def choose_lift(analyzer) -> tuple[float, dict[str, float]]:
+    from kernel.domain.posts import Post  # noqa: PLC0415
+    from kernel.services.scoring import to_item  # noqa: PLC0415
+
+    from analysis.hybrid import _model_text  # noqa: PLC0415
+
+    sets = []
+    for path in (VAL, DEMO):
+        rows = _rows(path)
+        items = [
+            to_item(Post(id=str(i), platform="weibo", text=r["text"], title=r.get("title"),
+                         published_at=datetime(2026, 11, 20, tzinfo=UTC)))
+            for i, r in enumerate(rows)
+        ]
+        gold = [(r.get("demo_labels") or r)["severity"] for r in rows]
+        rules = analyzer.rules.analyze(items)
+        outs = analyzer.classifier.predict([_model_text(it) for it in items])
+        sets.append((rules, outs, gold))
+    scores: dict[str, float] = {}
+    for th in LIFT_GRID:
+        analyzer.lift_to_iii = th
+        hit = total = 0
+        for rules, outs, gold in sets:
+            pred = [analyzer.combine(r, o).severity for r, o in zip(rules, outs, strict=True)]
+            hit += sum(p == g for p, g in zip(pred, gold, strict=True))
+            total += len(gold)
+        scores[str(th)] = round(hit / total, 4)
+        log(f"lift_to_iii {th}: severity accuracy {hit / total:.3f} (val + demo, {total} posts)")
+    best = max(LIFT_GRID, key=lambda t: (scores[str(t)], t))
+    return best, scores
+
+
+def choose_embedding(spec_dir: str | None) -> tuple[tuple[float, float], dict[str, float]]:
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from kernel.settings import Settings  # noqa: PLC0415
+    from storage.tables import PostRow  # noqa: PLC0415
+    from tingfeng.bootstrap import bootstrap  # noqa: PLC0415
+    from tingfeng.demo import load_demo  # noqa: PLC0415
+
+    truth_by_key = {
+        (r["platform"], r["id"]): r["demo_labels"].get("event") or f"solo:{r['platform']}:{r['id']}"
+        for r in _rows(DEMO)
+    }
+    scores: dict[str, float] = {}
+    extra = {"spec_dir": spec_dir} if spec_dir else {}
+    for floor in FLOOR_GRID:
+        for scale in SCALE_GRID:
+            with tempfile.TemporaryDirectory() as d:
+                app = bootstrap(Settings(database_url=f"sqlite:///{d}/cal.db", task_backend="eager",
+                                         analyzer="model", smtp_host="", **extra))
+                app.pipeline._emb_calibration = (floor, scale)
+                load_demo(app)
+                with app.store_factory() as st:
+                    rows = st.session.execute(
+                        select(PostRow.platform, PostRow.external_id, PostRow.id, PostRow.event_id)
+                    ).all()
+                app.close()
+            pred = {(p, e): f"ev{ev}" if ev else f"none{pk}" for p, e, pk, ev in rows}
+            f1 = bcubed({k: truth_by_key[k] for k in pred}, pred)
+            scores[f"{floor}/{scale}"] = round(f1, 4)
+            log(f"emb_floor {floor} emb_scale {scale}: event B-cubed F1 {f1:.3f}")
+    best = max(scores, key=lambda k: scores[k])
+    floor, scale = (float(x) for x in best.split("/"))
+    return (floor, scale), scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="calibrate the hybrid analyzer for the current artifact")
+    ap.add_argument("--write", action="store_true", help="store the result in the artifact manifest")
+    ap.add_argument("--spec-dir", default=None)
+    ap.add_argument("--skip-events", action="store_true", help="only the severity threshold")
+    args = ap.parse_args(argv)
+
+    from kernel.config import load_reference  # noqa: PLC0415
+    from kernel.settings import Settings  # noqa: PLC0415
+
+    from analysis.hybrid import HybridAnalyzer  # noqa: PLC0415
+
+    from .runtime import PostClassifier  # noqa: PLC0415
+
+    settings = Settings(**({"spec_dir": args.spec_dir} if args.spec_dir else {}))
+    ref = load_reference(settings.spec_dir)
+    analyzer = HybridAnalyzer(ref, PostClassifier.shared())
+    lift, lift_scores = choose_lift(analyzer)
+    result: dict = {"lift_to_iii": lift, "lift_to_iii_accuracy": lift_scores}
+    if not args.skip_events:
+        (floor, scale), emb_scores = choose_embedding(args.spec_dir)
+        result |= {"emb_floor": floor, "emb_scale": scale, "event_bcubed_f1": emb_scores}
+    result["chosen_on"] = "analysis/model/data/val.jsonl + demo/corpus.jsonl (never the dev set)"
+    log(f"chosen: lift_to_iii {lift}" + (f", emb_floor {result.get('emb_floor')}, emb_scale "
+                                         f"{result.get('emb_scale')}" if "emb_floor" in result else ""))
+    if args.write:
+        path = artifact_dir() / MANIFEST
+        manifest = json.loads(path.read_text("utf-8"))
+        manifest["calibration"] = result
+        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        log(f"written to {path}")
+    else:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
