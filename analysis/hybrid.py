@@ -64,8 +64,21 @@ class HybridAnalyzer:
         if not items:
             return []
         rule_scores = self.rules.analyze(items)
-        outputs = self.classifier.predict([_model_text(it) for it in items])
-        return [self.combine(r, o) for r, o in zip(rule_scores, outputs, strict=True)]
+        # cheap relevance pre-filter: a post the rules place elsewhere (another county or
+        # city, nothing of ours named) is not routed or grouped, so the model is not run
+        wanted = [i for i, r in enumerate(rule_scores) if r.relevant]
+        outputs = self.classifier.predict([_model_text(items[i]) for i in wanted])
+        by_index = dict(zip(wanted, outputs, strict=True))
+        out: list[Score] = []
+        for i, r in enumerate(rule_scores):
+            o = by_index.get(i)
+            if o is None:
+                r.explanation.setdefault("rules", []).append("模型：帖子与本县无关，未调用模型（规则结果）")
+                r.analyzer = self.name
+                out.append(r)
+            else:
+                out.append(self.combine(r, o))
+        return out
 
     def combine(self, r: Score, o: Any) -> Score:
         reasons: list[str] = []

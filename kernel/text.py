@@ -40,9 +40,48 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Every character the t2s conversion can change: a text without any of them is
+    returned as it is (most posts are Simplified already; the conversion is the
+    slowest step of normalisation)."""
+    import json
+    from pathlib import Path
+
+    import opencc
+
+    root = Path(opencc.__file__).parent
+    conf = json.loads((root / "config" / "t2s.json").read_text("utf-8"))
+    files: list[str] = []
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "txt" and "file" in node:
+                files.append(str(node["file"]))
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    collect(conf.get("conversion_chain"))
+    chars: set[str] = set()
+    for name in files:
+        for line in (root / "dictionary" / name).read_text("utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            for value in values.split():
+                if len(value) != len(key):
+                    chars.update(key)
+                else:
+                    chars.update(k for k, v in zip(key, value, strict=True) if k != v)
+    return frozenset(chars)
+
+
 def to_simplified(text: str) -> str:
     """Traditional → Simplified Chinese (the original is kept elsewhere)."""
     if not text or text.isascii():
+        return text
+    if _traditional_chars().isdisjoint(text):
         return text
     return _converter().convert(text)
 

@@ -97,3 +97,28 @@ def test_order_is_kept_and_the_model_reads_simplified_text(ref):
     a = HybridAnalyzer(ref, clf)
     scores = a.analyze([item("縣城停電了"), item("北岭村修路")])
     assert len(scores) == 2 and clf.seen[0] == "县城停电了"
+
+
+def test_posts_about_another_place_skip_the_model_and_keep_the_rules_result():
+    # given one post about the county and one only about another county
+    clf = FakeClassifier(out(sent="positive", p=0.99))
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    ours, theirs = an.analyze([item("城关镇新华路的路灯坏了三个月，没人管"), item("隔壁河阳县今天开了一家新超市")])
+    # then only our post went through the model
+    assert clf.seen == [t for t in clf.seen if "城关镇" in t] and len(clf.seen) == 1
+    assert ours.relevant and "model" in ours.explanation
+    # and the other post is kept, not routed as ours, and says why no model ran
+    assert not theirs.relevant and "model" not in theirs.explanation
+    assert any("未调用模型" in r for r in theirs.explanation["rules"])
+
+
+def test_the_artifact_calibration_replaces_the_default_lift_threshold():
+    clf = FakeClassifier(out(sev="III", p=0.8))
+    clf.manifest = {"calibration": {"lift_to_iii": 0.95, "emb_floor": 0.94, "emb_scale": 5.0}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    assert an.embedding_calibration == (0.94, 5.0)
+    [s] = an.analyze([item("城关镇新华路的路灯坏了三个月，没人管")])
+    assert s.severity == "IV"  # P(I..III) = 0.8 + 2 × 0.067 ≈ 0.93 < 0.95
+    clf.manifest = {"calibration": {"lift_to_iii": 0.6}}
+    [s] = HybridAnalyzer(load_reference_cached(), clf).analyze([item("城关镇新华路的路灯坏了三个月，没人管")])
+    assert s.severity == "III"

@@ -27,3 +27,18 @@ def test_simhash_is_close_for_near_copies_and_far_for_other_text():
     other = "北岭小学今年新建了塑胶操场和图书室，孩子们终于有了像样的活动场地，感谢县教体局的支持"
     assert hamming(simhash(base), simhash(copy)) <= 3
     assert hamming(simhash(base), simhash(other)) > 10
+
+
+def test_the_simplified_fast_path_changes_nothing_the_full_conversion_would() -> None:
+    from kernel.text import _converter, to_simplified
+
+    samples = [
+        "城关镇新华路路灯坏了三个月",  # Simplified: returned as it is
+        "雲嶺縣城關鎮發生嚴重火災",  # Traditional characters
+        "這個乾燥的天氣，頭髮都亂了",  # phrase-level conversions
+        "云岭县发布：今日起实行新的停车收费标准（含注释：著名）",
+        "我們縣裡的醫院真的很好👍 #雲嶺#",
+    ]
+    for text in samples:
+        assert to_simplified(text) == _converter().convert(text)
+    assert to_simplified("雲嶺縣") == "云岭县"
