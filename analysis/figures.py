@@ -152,7 +152,7 @@ _KIND_TERMS: dict[str, str] = {
     "poisoned": r"病例|食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院",
     "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|避险|安置(?!房|小区|区)",
-    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|投诉|反映",
+    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|投诉|反映|报案|举报",
 }
 # crowd verbs that mean people physically gathered (the others are collective complaints)
 _STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下)|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
@@ -160,7 +160,8 @@ _KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items(
 
 _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
            r"矿工|工人|工友|员工|职工|村民|居民|群众|民众|市民|学生|孩子|幼儿|小孩|儿童|师生|"
-           r"业主|家长|游客|乘客|旅客|患者|病人|老人|人员|网友|司机|商户|摊贩|农户|考生|驴友|船员)")
+           r"业主|家长|游客|乘客|旅客|患者|病人|老人|人员|网友|司机|商户|摊贩|农户|考生|驴友|船员|"
+           r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民)")
 _CLASSIFIER = rf"(?:人次|号人|口子|口人|[人名位户口例具]|个(?=人|{_PEOPLE}))"
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
@@ -171,6 +172,13 @@ _COUNT_NEXT_CLAUSE = re.compile(
     rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?"
     rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
 )
+# a counted group that went to an office: "四十多个锦绣华庭的业主今天上午到了县住建局"
+_WENT_TO_OFFICE = re.compile(
+    r"(?:到了?|去了?|来到|前往|赶到|跑到|聚在|围在|堵在|站在)(?:县|镇|乡|市)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:政府|县委|党委|局|信访|办公室|办事处|派出所|法院|大队|项目部|售楼[处部]|公司|工地|厂|卫生院|医院|学校|门口|大门)"
+)
+# people physically protesting, however many: "家属在卫生院门口拉横幅"
+_PROTEST = re.compile(r"拉横幅|打横幅|拉条幅|举着[^，。]{0,12}横幅|举牌|静坐|围堵|堵门|堵路|堵住大门|冲击|打砸")
 # a crowd named by its plural noun whose size the post gave earlier: "…四百多名工人…工人们围堵"
 _GROUP_GATHER = re.compile(
     rf"(?P<noun>{_PEOPLE})们(?:[^，。！？；]{{0,6}})(?:聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|静坐|上访|冲击|讨薪|聚在|围在|堵在)"
@@ -243,9 +251,11 @@ _NEGATED = re.compile(r"(?:未|没有?|并未|尚未|不是|并非|排除|无)(?
 # casualties stated without a number
 _HEAVY_TOLL = re.compile(r"死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
-_VICIOUS_WEAK = re.compile(r"殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
-_ATTENTION = re.compile(r"热搜|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
+_VICIOUS_WEAK = re.compile(r"推倒在地|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
+_ATTENTION = re.compile(r"转发(?:量)?(?:已)?(?:超过|超|达|破|上)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
 _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|联名|群体性|"
+                         r"(?:村民|业主|工人|工友|家长|居民|群众|农民工|职工|商户|投资人|储户|老人)们[^，。！？]{0,10}?"
+                         r"(?:去|到|找)[^，。！？]{0,6}?(?:政府|信访|局|讨说法|要说法|上访|维权|报案)|"
                          r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移")
 _HAZARD = re.compile(r"决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
@@ -440,7 +450,8 @@ def _clean_num(num: str) -> str:
     return num.rstrip("，,")
 
 
-def _count_before(text: str, kw_start: int, window: int = 16) -> tuple[re.Match[str], int] | None:
+def _count_before(text: str, kw_start: int, window: int = 16,
+                  max_gap: int = 10) -> tuple[re.Match[str], int] | None:
     lo = max(0, kw_start - window)
     seg = text[lo:kw_start]
     last = None
@@ -454,7 +465,7 @@ def _count_before(text: str, kw_start: int, window: int = 16) -> tuple[re.Match[
     if last is None:
         return None
     gap = seg[last.end():]
-    if _GAP_STOP.search(gap) or len(gap) > 10:
+    if _GAP_STOP.search(gap) or len(gap) > max_gap:
         return None
     return last, lo
 
@@ -508,7 +519,9 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     for km in _KEYWORD_RE.finditer(text):
         kind = km.lastgroup or ""
         kw = km.group()
-        found = _count_before(text, km.start())
+        # "三十多名学生食用学校小卖部辣条后出现腹痛": a meal can sit between the count and the symptom
+        found = (_count_before(text, km.start(), window=30, max_gap=20) if kind == "poisoned"
+                 else _count_before(text, km.start()))
         household = False
         if found is not None:
             m, lo = found
@@ -531,6 +544,13 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             add("gathered", num, span, bool(_STRONG_GATHER.fullmatch(kw)), km.start())
         else:
             add(kind, num, span, kw_pos=km.start())
+
+    for m in _WENT_TO_OFFICE.finditer(text):
+        found_c = _count_before(text, m.start(), window=24)
+        if found_c is not None:
+            c, lo = found_c
+            if c.group("noun") or (c.group("cls") or "").startswith(("个", "名", "位", "人")):
+                add("gathered", c.group("num"), (lo + c.start(), m.end()), False, m.start())
 
     for m in _GROUP_GATHER.finditer(text):
         noun = m.group("noun")
@@ -633,6 +653,8 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("unknown_toll", m, m.group())
     for m in _COLLECTIVE.finditer(text):
         take("collective", m, m.group())
+    for m in _PROTEST.finditer(text):
+        take("protest", m, m.group())
     if skipped:
         cues["discounted"] = skipped
     fig.cues = cues
@@ -718,6 +740,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least("III", f"{complainants}人（户）集体投诉/维权")
     elif f.cues.get("collective"):
         at_least("III", f"集体投诉（{f.cues['collective']}）")
+    if f.cues.get("protest") and not gathered:
+        at_least("III", f"群众现场抗议（{f.cues['protest']}），人数未明")
     evacuated = f.evacuated or 0
     if evacuated >= 10_000:
         at_least("I", f"紧急转移{evacuated}人（全县性重大灾害）")
