@@ -146,7 +146,7 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤",
-    "injured": r"受伤人数|受伤|伤者|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
+    "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
     "trapped": r"被困人员|被困|受困|困在|困了|没上来|没能上来|没出来|没能出来|被埋|埋了|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|联系不上|找不到人",
     "poisoned": r"病例|食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
@@ -166,7 +166,7 @@ _CLASSIFIER = rf"(?:人次|号人|口子|口人|[人名位户口例具]|个(?=�
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
 # a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
-_COUNT_AFTER = re.compile(rf"(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
+_COUNT_AFTER = re.compile(rf"(?:{_PEOPLE})?(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
 # the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
 _COUNT_NEXT_CLAUSE = re.compile(
     rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?"
@@ -229,8 +229,8 @@ NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多�
                       "县市区乡镇村城郡超菜夜股楼上都闹集门黑早街花车房期互开罢休午晚级进回出赴返至送离住")
 
 _EPIDEMIC = re.compile(r"(?:出|闹|得)了?怪病|聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
-_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:均|全部|普遍|大面积|严重)?"
-                         r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝)")
+_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
+                         r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难)")
 _TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情)")
 _DISASTER = re.compile(r"被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
 _LEVEL = r"(III|II|IV|I|Ⅲ|Ⅱ|Ⅳ|Ⅰ|一|二|三|四|1|2|3|4)"
@@ -242,12 +242,20 @@ _RESPONSE = re.compile(
 _RESPONSE_ENDED = re.compile(r"(?:解除|终止|结束|撤销|降为|降至|降低为|下调为|下调至)[^，。；]{0,14}$")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
 _VICIOUS_STRONG = re.compile(r"虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
+_CONFIRMED_CASES = re.compile(r"确诊|报告病例|检出|经检测|病例\d|\d+例")
 _DISEASE_NAMES = frozenset({"霍乱", "鼠疫", "炭疽"})
 # class-A diseases and unexplained clusters are 重大 however few the cases
 _GRAVE_DISEASE = ("霍乱", "鼠疫", "炭疽", "不明原因", "怪病")
 _OUTBREAK_CONTEXT = re.compile(r"发生|出现|暴发|爆发|确诊|感染|病例|患者|闹|封村|封控|隔离|死了|死亡")
 _GENERIC_DISEASE_CONTEXT = re.compile(r"监测|体系|预防|科普|知识|传播途径|症状|疫苗|防治|宣传|培训")
 _NEGATED = re.compile(r"(?:未|没有?|并未|尚未|不是|并非|排除|无)(?:发现|出现|发生|检出)?[^，。；]{0,3}$")
+# the grade stated in words, as officials write it: "一起重大生产安全责任事故", "特别重大事故"
+_STATED_GRADE = re.compile(
+    r"(?P<g>特别重大|重特大|重大|较大)(?:的)?(?:生产安全|道路交通|交通|火灾|安全生产|安全|责任|"
+    r"山体滑坡|地质|自然|森林火灾|突发公共卫生|公共卫生|食品安全|环境|突发环境|水上交通|溺水)?"
+    r"(?:责任)?(?:事故|灾害|险情|突发事件|事件|疫情|火灾|滑坡|泥石流|洪涝)"
+)
+_STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|严防|减少|坚决|确保不发生|无|未发生|没有发生|应对)[^，。；]{0,6}$")
 # casualties stated without a number
 _HEAVY_TOLL = re.compile(r"死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
@@ -465,8 +473,8 @@ def _count_before(text: str, kw_start: int, window: int = 16,
     if last is None:
         return None
     gap = seg[last.end():]
-    if _GAP_STOP.search(gap) or len(gap) > max_gap:
-        return None
+    if _GAP_STOP.search(gap) or len(gap) > max_gap or "其中" in gap:
+        return None  # "受伤27人（其中重伤5人）": 27 are the injured, not the seriously injured
     return last, lo
 
 
@@ -474,6 +482,8 @@ def _count_after(text: str, kw_end: int, window: int = 14) -> re.Match[str] | No
     seg = text[kw_end:kw_end + window]
     for m in _COUNT_AFTER.finditer(seg):
         gap = seg[:m.start()]
+        if gap[:1] in (":", "："):
+            gap = gap[1:]  # "遇难人数：13人", "死亡：11人": a colon between the term and its count
         if _GAP_STOP.search(gap) or len(gap) > 10:
             return None
         return m
@@ -621,6 +631,11 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         if _NEGATED.search(text, max(0, m.start() - 8), m.start()):
             skipped.append(f"{m.group()}：前有否定（未发现/排除…）")
             continue
+        if _REFUTED_POST.search(text) and not _CONFIRMED_CASES.search(text):
+            # "…说怕鼠疫…一条谣言，全村人跟着遭殃": the post itself calls it a rumour and
+            # confirms no case (an official notice that confirms cases keeps its grade)
+            skipped.append(f"{m.group()}：帖子本身称其为谣言/不实，且未述确诊病例")
+            continue
         if m.group() in _DISEASE_NAMES:
             a, b = _sentence_of(sents, m.start())
             if _GENERIC_DISEASE_CONTEXT.search(text, a, b) and not _OUTBREAK_CONTEXT.search(text, a, b):
@@ -651,6 +666,15 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("heavy_toll", m, m.group())
     for m in _UNKNOWN_TOLL.finditer(text):
         take("unknown_toll", m, m.group())
+    for m in _STATED_GRADE.finditer(text):
+        if "及以上" in text[m.end():m.end() + 4] or text[m.end():m.end() + 2] in ("隐患", "风险") or \
+                text[m.end():m.end() + 1] == "等" or \
+                _STATED_GRADE_NOT.search(text, max(0, m.start() - 10), m.start()):
+            continue  # "严防较大及以上事故", "遏制重特大事故发生": policy, not an incident
+        if text[m.start():m.end()].endswith("事件") and m.group("g") in ("重大", "较大") and \
+                not re.search(r"突发|公共卫生|群体性|环境|安全", m.group()):
+            continue  # "重大事件" alone is too loose
+        take("stated_grade", m, m.group())
     for m in _COLLECTIVE.finditer(text):
         take("collective", m, m.group())
     for m in _PROTEST.finditer(text):
@@ -749,6 +773,10 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least("II", f"紧急转移{evacuated}人（数千人）")
     elif evacuated >= 100:
         at_least("III", f"转移{evacuated}人")
+    stated = f.cues.get("stated_grade")
+    if stated:
+        g = "I" if stated.startswith("特别重大") else "II" if stated.startswith(("重特大", "重大")) else "III"
+        at_least(g, f"文中定性为{stated}")
     if f.cues.get("countywide_disaster"):
         at_least("I", f"全县性灾害（{f.cues['countywide_disaster']}）")
     hit = f.cues.get("townships_hit")

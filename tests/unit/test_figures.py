@@ -187,3 +187,20 @@ def test_an_epidemic_named_only_to_deny_or_explain_it_does_not_trigger() -> None
 def test_a_crowd_sized_earlier_in_the_post_is_counted_when_it_gathers() -> None:
     text = "东坝镇一鞋厂停产，拖欠四百多名工人三个月工资，工人们围堵园区大门。"
     assert grade(text) == "II"
+
+
+def test_spaces_around_numbers_and_colons_do_not_hide_a_toll() -> None:
+    from kernel.text import normalize_text
+
+    text = normalize_text(None, "石门镇煤矿透水事故已造成 12 人死亡，仍有 3 人被困")
+    assert extract_figures(text, LOCAL).deaths == 12
+    assert grade("死亡：11人 失联：4人") == "II"
+    fig = extract_figures("县人民医院收治伤员60余名，其中重伤52名。受伤：27人（其中重伤5人）", LOCAL)
+    assert fig.seriously_injured == 52 and fig.injured == 60
+
+
+def test_a_grade_stated_in_words_counts_but_policy_language_does_not() -> None:
+    assert grade("经调查认定，这是一起重大生产安全责任事故。") == "II"
+    assert grade("南河大桥垮塌系特别重大事故。") == "I"
+    assert grade("要坚决遏制重特大事故发生，严防较大及以上事故。") == "IV"
+    assert grade("对3家存在重大事故隐患的企业实施停产整顿。") == "IV"
