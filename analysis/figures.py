@@ -147,8 +147,8 @@ _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
-    "trapped": r"被困人员|被困|受困|困在|困了|没上来|没能上来|没出来|没能出来|被埋|埋了|埋压|掩埋|被压|围困",
-    "missing": r"失联|失踪|下落不明|联系不上|找不到人",
+    "trapped": r"被困人员|被困|受困|困在|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|被埋|埋了|埋压|掩埋|被压|围困",
+    "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|被洪水冲走|被水冲走|被冲走|冲走|卷走",
     "poisoned": r"病例|食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院",
     "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|避险|安置(?!房|小区|区)",
@@ -179,6 +179,13 @@ _WENT_TO_OFFICE = re.compile(
 )
 # people physically protesting, however many: "家属在卫生院门口拉横幅"
 _PROTEST = re.compile(r"拉横幅|打横幅|拉条幅|举着[^，。]{0,12}横幅|举牌|静坐|围堵|堵门|堵路|堵住大门|冲击|打砸")
+# people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
+_PRESENT_IN_HAZARD = re.compile(
+    rf"(?:井下|洞内|隧道内|隧洞内|坑道内|巷道内|废墟下|废墟里|楼内|水中)(?:共|还|仍|尚)?有?"
+    rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?P<noun>{_PEOPLE})?"
+)
+_SEARCHING = re.compile(r"搜救|救援|搜寻|营救|被困|失联|生死未卜|下落不明|未升井|联系不上")
+_ACCIDENT = re.compile(r"透水|塌方|坍塌|垮塌|爆炸|冒顶|瓦斯|事故|出事|滑坡|泥石流|倒塌|起火|火灾")
 # a crowd named by its plural noun whose size the post gave earlier: "…四百多名工人…工人们围堵"
 _GROUP_GATHER = re.compile(
     rf"(?P<noun>{_PEOPLE})们(?:[^，。！？；]{{0,6}})(?:聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|静坐|上访|冲击|讨薪|聚在|围在|堵在)"
@@ -266,7 +273,7 @@ _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|�
                          r"(?:去|到|找)[^，。！？]{0,6}?(?:政府|信访|局|讨说法|要说法|上访|维权|报案)|"
                          r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移")
-_HAZARD = re.compile(r"决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
+_HAZARD = re.compile(r"洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -554,6 +561,12 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             add("gathered", num, span, bool(_STRONG_GATHER.fullmatch(kw)), km.start())
         else:
             add(kind, num, span, kw_pos=km.start())
+
+    if _SEARCHING.search(text) and _ACCIDENT.search(text):
+        for m in _PRESENT_IN_HAZARD.finditer(text):
+            if m.group("cls") == "个" and not m.group("noun"):
+                continue
+            add("trapped", m.group("num"), (m.start(), m.end()))
 
     for m in _WENT_TO_OFFICE.finditer(text):
         found_c = _count_before(text, m.start(), window=24)

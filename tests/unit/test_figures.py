@@ -204,3 +204,11 @@ def test_a_grade_stated_in_words_counts_but_policy_language_does_not() -> None:
     assert grade("南河大桥垮塌系特别重大事故。") == "I"
     assert grade("要坚决遏制重特大事故发生，严防较大及以上事故。") == "IV"
     assert grade("对3家存在重大事故隐患的企业实施停产整顿。") == "IV"
+
+
+def test_a_mine_flood_with_miners_still_underground_is_major() -> None:
+    assert grade("石门煤矿发生透水，事发时井下有26名矿工作业，目前正在全力搜救。") == "II"
+    assert grade("透水事故发生后，尚有12人未升井。") == "II"
+    assert grade("白沙河山洪暴发，11人被洪水冲走。") == "II"
+    # miners at work on an ordinary day are no emergency
+    assert grade("今天煤矿例行安全检查，井下有26名矿工正常作业。") == "IV"
