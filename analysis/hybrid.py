@@ -80,6 +80,23 @@ class HybridAnalyzer:
                 out.append(self.combine(r, o))
         return out
 
+    def explain(self, item: AnalysisInput, level: str = "word") -> dict[str, Any]:
+        """What in the text carried the model's labels: each sentence (and word, for
+        ``level="word"``) is removed in turn and the drop in the predicted label's
+        probability is its weight (occlusion; ``analysis/model/explain.py``)."""
+        text = _model_text(item)
+        [out] = self.classifier.predict([text], explain=level)
+        exp = out.explanation.to_dict() if out.explanation is not None else {}
+        return {
+            "text": text,
+            "labels": exp.get("labels", {}),
+            "confidence": {t: round(max(getattr(out, t).values()), 4)
+                           for t in ("sentiment", "topic", "disposition", "severity")},
+            "sentences": exp.get("sentences", []),
+            "words": exp.get("words", []),
+            "method": "遮挡法：逐句/逐词删去后，模型对原判断的把握下降越多，该句/词越关键",
+        }
+
     def combine(self, r: Score, o: Any) -> Score:
         reasons: list[str] = []
         # sentiment

@@ -99,6 +99,26 @@ def create_app(tf: App) -> FastAPI:
             raise NotFound(f"帖子 {post_id} 不存在")
         return items[0]
 
+    @api.get("/api/posts/{post_id}/explain", responses=ERRORS, operation_id="explainPost")
+    def explain_post(app: AppDep, post_id: int) -> dict:
+        """Why the post was scored as it was: the stored explanation (rules, figures, model
+        probabilities, routing) and, when the model runs, which sentences and words carried
+        its labels (computed on request)."""
+        with app.store_factory() as st:
+            [rec] = st.get_posts([post_id]) or [None]
+        if rec is None:
+            raise NotFound(f"帖子 {post_id} 不存在")
+        stored = rec.score.explanation if rec.score is not None else {}
+        explain = getattr(app.analyzer, "explain", None)
+        model = explain(rec) if callable(explain) else None
+        return {
+            "post_id": post_id,
+            "analyzer": app.analyzer.name,
+            "explanation": stored,
+            "model": model,
+            "note": None if model is not None else "当前使用规则分析器：判断依据见命中的词语、数字与规则",
+        }
+
     @api.post("/api/posts", response_model=IngestOut, responses=ERRORS, operation_id="ingestPosts")
     def ingest_posts(app: AppDep, body: IngestIn) -> dict:
         rep = app.ingest.ingest_records(enumerate(body.posts), source=body.source)

@@ -98,7 +98,58 @@ function postHtml(p) {
   return `<div class="post"><div class="meta">${PLATFORM[p.platform] || p.platform} · ${esc(p.author || "匿名")} · ${fmtTime(p.published_at)}
     ${p.duplicate_of ? ' · <span class="tag">转载/近似</span>' : ""}
     ${sc ? ` · ${sev(sc.severity)} <span class="${s[1]}">${s[0]}</span> · ${esc(config.topics[sc.topic] || sc.topic)} · ${esc(sc.township || "属地未明")}` : ""}</div>
-    ${p.title ? `<b>${esc(p.title)}</b><br>` : ""}${esc(p.text)} ${figs}</div>`;
+    ${p.title ? `<b>${esc(p.title)}</b><br>` : ""}${esc(p.text)} ${figs}
+    ${sc ? `<div><button class="linkbtn explain" data-post="${p.id}">判断依据</button></div><div class="explain-box" data-for="${p.id}" hidden></div>` : ""}</div>`;
+}
+
+// "判断依据": the rules, the figures and — when the model runs — the sentences and words
+// whose removal most lowers the model's confidence in its label (occlusion)
+const TASK = { sentiment: "情感", topic: "主题", disposition: "处置方式", severity: "等级" };
+function labelName(task, lab) {
+  if (task === "sentiment") return (SENT[lab] || [lab])[0];
+  if (task === "topic") return config.topics[lab] || lab;
+  if (task === "severity") return `${lab} ${SEV[lab] || ""}`;
+  if (task === "disposition") return lab === "none" ? "无需专门处置" : String((config.dispositions || {})[lab] || lab).split("—")[0].trim();
+  return lab;
+}
+function highlighted(text, spans, task) {
+  const top = Math.max(0.05, ...spans.map(s => s.scores[task] || 0));
+  let out = "", pos = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.start < pos) continue;
+    const w = Math.max(0, (s.scores[task] || 0) / top);
+    out += esc(text.slice(pos, s.start));
+    out += w > 0.15 ? `<mark style="background:rgba(250,140,22,${(0.15 + 0.6 * w).toFixed(2)})" title="删去后把握下降 ${(100 * (s.scores[task] || 0)).toFixed(1)} 个百分点">${esc(text.slice(s.start, s.end))}</mark>` : esc(text.slice(s.start, s.end));
+    pos = s.end;
+  }
+  return out + esc(text.slice(pos));
+}
+async function showExplanation(box, id) {
+  box.hidden = !box.hidden;
+  if (box.hidden || box.dataset.loaded) return;
+  box.innerHTML = `<p class="muted">正在计算…</p>`;
+  try {
+    const d = await api(`/api/posts/${id}/explain`);
+    const ex = d.explanation || {};
+    const rules = (ex.rules || []).map(r => `<li>${esc(r)}</li>`).join("");
+    let html = `<h3>规则与数字</h3><ul class="rules">${rules || "<li class=\"muted\">无</li>"}</ul>`;
+    if (d.model) {
+      const m = d.model;
+      html += `<h3>模型的判断与把握</h3><p>${Object.entries(m.labels).filter(([t]) => TASK[t]).map(([t, lab]) =>
+        `<span class="tag">${TASK[t]}：${esc(labelName(t, lab))} ${(100 * (m.confidence[t] || 0)).toFixed(0)}%</span>`).join("")}</p>`;
+      for (const task of ["sentiment", "topic"]) {
+        const spans = m.words.length ? m.words : m.sentences;
+        html += `<h3>${TASK[task]}依据（颜色越深越关键）</h3><p class="hl">${highlighted(m.text, spans, task)}</p>`;
+      }
+      html += `<p class="muted">${esc(m.method)}</p>`;
+    } else if (d.note) {
+      html += `<p class="muted">${esc(d.note)}</p>`;
+    }
+    box.innerHTML = html;
+    box.dataset.loaded = "1";
+  } catch (e) {
+    box.innerHTML = `<p class="err">${esc(e.message)}</p>`;
+  }
 }
 async function events() {
   const data = await api("/api/events?limit=100");
@@ -153,7 +204,11 @@ async function route() {
   } catch (e) { $view.innerHTML = `<p class="neg">加载失败：${esc(e.message)}</p>`; }
   tickCountdowns();
 }
-$view.addEventListener("click", ev => { const tr = ev.target.closest("tr[data-href]"); if (tr) location.hash = tr.dataset.href; });
+$view.addEventListener("click", ev => {
+  const btn = ev.target.closest("button.explain");
+  if (btn) { showExplanation($view.querySelector(`.explain-box[data-for="${btn.dataset.post}"]`), btn.dataset.post); return; }
+  const tr = ev.target.closest("tr[data-href]"); if (tr) location.hash = tr.dataset.href;
+});
 window.addEventListener("hashchange", route);
 (async () => {
   config = await api("/api/config");

@@ -85,4 +85,15 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
         page.wait_for_selector(".post")
         assert page.locator(".post").count() >= 1
         assert page.locator("svg.chart").count() >= 1
+        # an analyst asks why the first post was judged as it was
+        page.locator("button.explain").first.click()
+        box = page.locator(".explain-box").first
+        box.locator("text=规则与数字").wait_for()
+        assert box.locator("ul.rules li").count() >= 1
+        analyzer = page.evaluate("fetch('/api/health').then(r => r.json()).then(h => h.analyzer)")
+        if analyzer.startswith("model"):
+            # the model's part: its labels with confidence, and the words that carried them
+            box.locator("text=模型的判断与把握").wait_for()
+            assert box.locator("mark").count() >= 1
+        page.screenshot(path=str(tmp_path / "explain.png"), full_page=True)
         browser.close()

@@ -113,3 +113,17 @@ def test_sources_endpoint_shows_a_source_paused_by_the_circuit_breaker(client):
                                  paused_until=datetime.now(UTC) + timedelta(minutes=30)))
     [src] = [s for s in client.get("/api/sources").json() if s["name"] == "weibo-test"]
     assert src["state"] == "paused" and src["consecutive_failures"] == 3 and src["paused_until"]
+
+
+def test_a_post_explains_its_scores(client):
+    # given a scored post about a serious incident
+    items = client.get("/api/posts?q=透水&limit=5").json()["items"] or client.get("/api/posts?limit=5").json()["items"]
+    post = items[0]
+    d = client.get(f"/api/posts/{post['id']}/explain").json()
+    # then the stored explanation names the rules that fired, and the rules analyzer says
+    # plainly that there is no model explanation
+    assert d["post_id"] == post["id"] and d["analyzer"] == "rules"
+    assert any(r.startswith(("主题", "等级", "情感", "属地", "相关性")) for r in d["explanation"]["rules"])
+    assert d["model"] is None and "规则" in d["note"]
+    missing = client.get("/api/posts/99999999/explain")
+    assert missing.status_code == 404 and "不存在" in missing.json()["message"]

@@ -84,3 +84,26 @@ def test_onnx_and_torch_agree_when_the_export_exists(clf) -> None:
     for a, b in zip(onnx.predict(texts), torch_clf.predict(texts), strict=True):
         assert a.label("topic") == b.label("topic")
         assert float(np.dot(a.embedding, b.embedding)) > 0.97
+
+
+def test_the_hybrid_explains_which_sentence_carried_its_judgement(spec_dir) -> None:
+    from datetime import UTC, datetime
+
+    from analysis.hybrid import HybridAnalyzer
+    from kernel.config import load_reference
+    from kernel.domain.posts import Post
+    from kernel.services.scoring import to_item
+
+    if not available():
+        pytest.skip("转换后的基础模型不存在（运行 make model）")
+    an = HybridAnalyzer(load_reference(spec_dir), PostClassifier.shared())
+    post = Post(id="x", platform="weibo", published_at=datetime(2026, 11, 20, tzinfo=UTC),
+                text="今天是周六。城关镇新华路的路灯坏了三个月，晚上一片漆黑，老人摔了好几次，到底有没有人管！")
+    d = an.explain(to_item(post), level="sentence")
+    assert d["labels"]["sentiment"] == "negative" and 0.5 < d["confidence"]["sentiment"] <= 1.0
+    by_text = {s["text"]: s["scores"]["sentiment"] for s in d["sentences"]}
+    calm = next(v for t, v in by_text.items() if t.startswith("今天是周六"))
+    angry = next(v for t, v in by_text.items() if "路灯坏了" in t)
+    assert angry > calm  # removing the complaint costs the negative label far more
+    for s in d["sentences"]:
+        assert d["text"][s["start"]:s["end"]] == s["text"]
