@@ -149,19 +149,19 @@ _KIND_TERMS: dict[str, str] = {
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
     "trapped": r"被困人员|被困|受困|困在|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|被埋|埋了|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|被洪水冲走|被水冲走|被冲走|冲走|卷走",
-    "poisoned": r"病例|食物中毒|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
+    "poisoned": r"病例|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院",
     "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|避险|安置(?!房|小区|区)",
-    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|投诉|反映|报案|举报",
+    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|投诉|反映|报案|举报",
 }
 # crowd verbs that mean people physically gathered (the others are collective complaints)
-_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下)|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
+_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下)|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
 _KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items()))
 
 _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
            r"矿工|工人|工友|员工|职工|村民|居民|群众|民众|市民|学生|孩子|幼儿|小孩|儿童|师生|"
            r"业主|家长|游客|乘客|旅客|患者|病人|老人|人员|网友|司机|商户|摊贩|农户|考生|驴友|船员|"
-           r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民)")
+           r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民|贫困户|困难户|低保户|脱贫户)")
 _CLASSIFIER = rf"(?:人次|号人|口子|口人|[人名位户口例具]|个(?=人|{_PEOPLE}))"
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
@@ -169,7 +169,8 @@ _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIE
 _COUNT_AFTER = re.compile(rf"(?:{_PEOPLE})?(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
 # the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
 _COUNT_NEXT_CLAUSE = re.compile(
-    rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?"
+    rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:(?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?|"
+    rf"[^，,。！？!?；;\n]{{0,10}}?(?:有|达|超过|共))"
     rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
 )
 # a counted group that went to an office: "四十多个锦绣华庭的业主今天上午到了县住建局"
@@ -215,8 +216,8 @@ _PERIOD_TOTAL = re.compile(
 _HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会")
 _CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
 _REFUTED = re.compile(r"谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
-_HEARSAY = re.compile(r"听说|网传|据说|传言|有人说|传闻|小道消息")
-_REFUTED_POST = re.compile(r"假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
+_HEARSAY = re.compile(r"朋友圈说|群里说|网上说|有人传|听说|网传|据说|传言|有人说|传闻|小道消息")
+_REFUTED_POST = re.compile(r"别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
 _FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府")
@@ -248,7 +249,7 @@ _RESPONSE = re.compile(
 )
 _RESPONSE_ENDED = re.compile(r"(?:解除|终止|结束|撤销|降为|降至|降低为|下调为|下调至)[^，。；]{0,14}$")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
-_VICIOUS_STRONG = re.compile(r"虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
+_VICIOUS_STRONG = re.compile(r"故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
 _CONFIRMED_CASES = re.compile(r"确诊|报告病例|检出|经检测|病例\d|\d+例")
 _DISEASE_NAMES = frozenset({"霍乱", "鼠疫", "炭疽"})
 # class-A diseases and unexplained clusters are 重大 however few the cases
@@ -264,7 +265,7 @@ _STATED_GRADE = re.compile(
 )
 _STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|严防|减少|坚决|确保不发生|无|未发生|没有发生|应对)[^，。；]{0,6}$")
 # casualties stated without a number
-_HEAVY_TOLL = re.compile(r"死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
+_HEAVY_TOLL = re.compile(r"死了好多人|死了很多人|死了不少人|死了一大片|好多人遇难|很多人遇难|死伤无数|死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
 _VICIOUS_WEAK = re.compile(r"推倒在地|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
 _ATTENTION = re.compile(r"转发(?:量)?(?:已)?(?:超过|超|达|破|上)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
@@ -441,7 +442,11 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
         return "传闻已被帖子本身辟谣"
     if _RETRO.search(s):
         return "所在句为回顾/纪念往事"
-    if _RETRO_WEAK.search(clause + prev) and not _NOW.search(clause + prev):
+    # a weak cue counts when it comes before the count in its clause ("去年那场洪水死了3人"),
+    # not after it ("死了十几个人才知道这个矿去年就被责令停产")
+    cstart = max(text.rfind("，", sent[0], pos), text.rfind(",", sent[0], pos), sent[0] - 1) + 1
+    head = text[cstart:pos]
+    if _RETRO_WEAK.search(prev + "|" + head) and not _NOW.search(clause + prev):
         return "所述为过去发生的事"
     if _DRILL.search(s):
         return "所在句为演练"
@@ -539,6 +544,10 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         # "三十多名学生食用学校小卖部辣条后出现腹痛": a meal can sit between the count and the symptom
         found = (_count_before(text, km.start(), window=30, max_gap=20) if kind == "poisoned"
                  else _count_before(text, km.start()))
+        if found is None and kind == "gathered" and km.start() > 0 and text[km.start() - 1] in "，," \
+                and _STRONG_GATHER.fullmatch(kw):
+            # "县城广场现在起码上千人，拉着横幅喊口号": the crowd's size, then what it does
+            found = _count_before(text, km.start() - 1)
         household = False
         if found is not None:
             m, lo = found

@@ -212,3 +212,13 @@ def test_a_mine_flood_with_miners_still_underground_is_major() -> None:
     assert grade("白沙河山洪暴发，11人被洪水冲走。") == "II"
     # miners at work on an ordinary day are no emergency
     assert grade("今天煤矿例行安全检查，井下有26名矿工正常作业。") == "IV"
+
+
+def test_colloquial_crowds_and_tolls_are_read() -> None:
+    assert grade("今天上午几百个村民把镇政府围了，说补偿不公平。") == "II"
+    assert grade("县城广场现在起码上千人，拉着横幅喊口号。") == "I"
+    assert grade("南河大桥上客车和油罐车撞了，起火了，死了好多人。") == "II"
+    # a past cue after the count is about something else
+    assert grade("石门镇煤矿透水死了十几个人才知道这个矿去年就被责令停产整顿过。") == "II"
+    # hearsay the post itself calls off
+    assert grade("朋友圈说广场的商场着火了死了好多人，好像不是我们县的，大家别乱传了。") == "IV"
