@@ -180,6 +180,12 @@ _WENT_TO_OFFICE = re.compile(
 )
 # people physically protesting, however many: "家属在卫生院门口拉横幅"
 _PROTEST = re.compile(r"拉横幅|打横幅|拉条幅|举着[^，。]{0,12}横幅|举牌|静坐|围堵|堵门|堵路|堵住大门|冲击|打砸")
+# a crowd is a 群体性事件 only over a grievance: a welcome, a show or a night market is not one
+_GRIEVANCE = re.compile(
+    r"讨|说法|维权|抗议|不满|补偿|赔偿|欠薪|拖欠|工资|工钱|血汗钱|上访|信访|投诉|举报|堵路|堵门|冲突|"
+    r"警察|民警|防暴|特警|jc|对峙|征地|征迁|拆迁|强拆|退钱|还钱|退房|集资|被骗|讨债|停产|污染|"
+    r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤"
+)
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
 _PRESENT_IN_HAZARD = re.compile(
     rf"(?:井下|洞内|隧道内|隧洞内|坑道内|巷道内|废墟下|废墟里|楼内|水中)(?:共|还|仍|尚)?有?"
@@ -204,7 +210,7 @@ _DEATH_INJURY = re.compile(rf"(?P<d>{NUM})死(?P<i>{NUM})伤|(?<=[致成共已])
 # looking back: strong cues hold for the whole sentence, weak ones for the clause
 # (and the one before it) unless the clause says it is happening now
 _RETRO = re.compile(r"去年今日|去年的今天|[一二两三四五六七八九十\d]+年前的今天|周年|[一二两三四五六七八九十\d]+年前|多年前|回顾|纪念|悼念|缅怀|祭奠|历史上|往事|那场")
-_RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去")
+_RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年")
 _NOW = re.compile(r"今天|今日|今晨|今早|昨天|昨日|昨晚|昨夜|目前|刚刚|刚才|现在|近日|日前|本周|当天|此刻|正在|截至|至今|今年")
 _DRILL = re.compile(r"演练|演习|假想|桌面推演|模拟(?:演练|事故|场景|火灾|地震|险情|疏散)")
 # period totals ("今年以来累计接诊…"): statistics over months, not one incident
@@ -603,6 +609,11 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         elif m.group("d2"):
             add("deaths", m.group("d2"), (m.start(), m.end()))
 
+    if not _GRIEVANCE.search(text):
+        # "上千名群众拉着横幅夹道欢迎", "夜市每晚聚集上千人": a crowd, not a grievance
+        for m in fig.mentions:
+            if m.kind in ("gathered", "households") and not m.discounted:
+                m.discounted = "人群并非因诉求聚集（无维权、抗议等诉求）"
     counted = [m for m in fig.mentions if not m.discounted]
     for kind in ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned",
                  "hospitalized", "evacuated", "households"):
@@ -697,9 +708,10 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
                 not re.search(r"突发|公共卫生|群体性|环境|安全", m.group()):
             continue  # "重大事件" alone is too loose
         take("stated_grade", m, m.group())
-    for m in _COLLECTIVE.finditer(text):
+    grievance = bool(_GRIEVANCE.search(text))
+    for m in _COLLECTIVE.finditer(text) if grievance else ():
         take("collective", m, m.group())
-    for m in _PROTEST.finditer(text):
+    for m in _PROTEST.finditer(text) if grievance else ():
         take("protest", m, m.group())
     if skipped:
         cues["discounted"] = skipped

@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         path = artifact_dir() / MANIFEST
         manifest = json.loads(path.read_text("utf-8"))
-        manifest["calibration"] = result
+        # --skip-events keeps the embedding calibration already stored
+        manifest["calibration"] = {**(manifest.get("calibration") or {}), **result}
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
         log(f"written to {path}")
     else:

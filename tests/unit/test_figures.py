@@ -216,9 +216,17 @@ def test_a_mine_flood_with_miners_still_underground_is_major() -> None:
 
 def test_colloquial_crowds_and_tolls_are_read() -> None:
     assert grade("今天上午几百个村民把镇政府围了，说补偿不公平。") == "II"
-    assert grade("县城广场现在起码上千人，拉着横幅喊口号。") == "I"
+    assert grade("县城广场现在起码上千人，拉着横幅喊口号，说是集资款被卷跑了。") == "I"
     assert grade("南河大桥上客车和油罐车撞了，起火了，死了好多人。") == "II"
     # a past cue after the count is about something else
     assert grade("石门镇煤矿透水死了十几个人才知道这个矿去年就被责令停产整顿过。") == "II"
     # hearsay the post itself calls off
     assert grade("朋友圈说广场的商场着火了死了好多人，好像不是我们县的，大家别乱传了。") == "IV"
+
+
+def test_a_crowd_without_a_grievance_is_no_mass_incident() -> None:
+    assert grade("英雄凯旋，上千名群众拉着横幅在县城街头夹道欢迎。") == "IV"
+    assert grade("城关镇新华路夜市每晚聚集上千人。") == "IV"
+    assert grade("上百人围了过来看杂技表演。") == "IV"
+    # the same crowd over a grievance is one
+    assert grade("上千名群众聚集在县政府门口讨要拆迁补偿。") == "I"
