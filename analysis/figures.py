@@ -169,8 +169,13 @@ _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIE
 _COUNT_AFTER = re.compile(rf"(?:{_PEOPLE})?(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
 # the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
 _COUNT_NEXT_CLAUSE = re.compile(
-    rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:(?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?|"
-    rf"[^，,。！？!?；;\n]{{0,10}}?(?:有|达|超过|共))"
+    rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?"
+    rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
+)
+# …and, for the sick, the trapped and the missing, a tally in the next clause:
+# "吃了学校配餐以后吐了，家长群里统计已经有二十几个"
+_COUNT_NEXT_TALLY = re.compile(
+    rf"[^，,。！？!?；;\n]{{0,8}}[，,][^，,。！？!?；;\n]{{0,10}}?(?:有|达|超过|共)"
     rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
 )
 # a counted group that went to an office: "四十多个锦绣华庭的业主今天上午到了县住建局"
@@ -448,11 +453,10 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
         return "传闻已被帖子本身辟谣"
     if _RETRO.search(s):
         return "所在句为回顾/纪念往事"
-    # a weak cue counts when it comes before the count in its clause ("去年那场洪水死了3人"),
-    # not after it ("死了十几个人才知道这个矿去年就被责令停产")
-    cstart = max(text.rfind("，", sent[0], pos), text.rfind(",", sent[0], pos), sent[0] - 1) + 1
-    head = text[cstart:pos]
-    if _RETRO_WEAK.search(prev + "|" + head) and not _NOW.search(clause + prev):
+    # a weak cue anywhere in the clause (or the one before) puts the count in the past,
+    # unless the clause also says it is happening now (conservative for I/II: "12人遇难，那是
+    # 去年的事" must not start a clock)
+    if _RETRO_WEAK.search(clause + prev) and not _NOW.search(clause + prev):
         return "所述为过去发生的事"
     if _DRILL.search(s):
         return "所在句为演练"
@@ -562,10 +566,12 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             num = m.group("num")
         else:
             ma = _count_after(text, km.end()) or _COUNT_NEXT_CLAUSE.match(text, km.end())
+            if ma is None and kind in ("poisoned", "trapped", "missing"):
+                ma = _COUNT_NEXT_TALLY.match(text, km.end())
             if ma is None:
                 continue
             household = ma.group("cls") == "户"
-            offset = 0 if ma.re is _COUNT_NEXT_CLAUSE else km.end()
+            offset = 0 if ma.re in (_COUNT_NEXT_CLAUSE, _COUNT_NEXT_TALLY) else km.end()
             span = (km.start(), offset + ma.end())
             num = ma.group("num")
         if household:
