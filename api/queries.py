@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 
 from kernel.config import Reference
 from kernel.domain.obligations import KIND_NAMES, STATUS_NAMES, clock_status
-from storage.tables import AlertRow, AuditRow, DepartmentRow, EventRow, ObligationRow, PostRow, RejectRow, ScoreRow
+from storage.tables import (
+    AlertRow,
+    AuditRow,
+    DepartmentRow,
+    EventRow,
+    ObligationRow,
+    PostRow,
+    RejectRow,
+    ScoreRow,
+)
 
 
 def dept_name(session: Session, code: str, cache: dict[str, str]) -> str:

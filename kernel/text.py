@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from functools import lru_cache
 
 import numpy as np
-from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]+>")
 _BR = re.compile(r"<\s*(br|/p|/div|/li)\s*/?>", re.I)

@@ -61,10 +61,9 @@ def _rows(path: Path) -> list[dict]:
 
 
 def choose_lift(analyzer) -> tuple[float, dict[str, float]]:
+    from analysis.hybrid import _model_text  # noqa: PLC0415
     from kernel.domain.posts import Post  # noqa: PLC0415
     from kernel.services.scoring import to_item  # noqa: PLC0415
-
-    from analysis.hybrid import _model_text  # noqa: PLC0415
 
     sets = []
     for path in (VAL, INCIDENTS, DEMO):
@@ -134,10 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-events", action="store_true", help="only the severity threshold")
     args = ap.parse_args(argv)
 
+    from analysis.hybrid import HybridAnalyzer  # noqa: PLC0415
     from kernel.config import load_reference  # noqa: PLC0415
     from kernel.settings import Settings  # noqa: PLC0415
-
-    from analysis.hybrid import HybridAnalyzer  # noqa: PLC0415
 
     from .runtime import PostClassifier  # noqa: PLC0415
 

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from alerts.service import AlertService
 from kernel.domain import events as ev_rules
 from kernel.domain.records import AuditEntry, EventRecord, PostRecord
 from kernel.ports import Store
-from alerts.service import AlertService
 from kernel.services.scoring import Scorer
 
 log = logging.getLogger(__name__)

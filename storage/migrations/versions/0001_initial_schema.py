@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-22 14:06:07.522711
 """
-from alembic import op
 import sqlalchemy as sa
-import storage.tables
+from alembic import op
 
+import storage.tables
 
 revision = '0001'
 down_revision = None
