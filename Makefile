@@ -29,11 +29,12 @@ model: install
 	$(BIN)/python -m analysis.model.convert
 	$(BIN)/python -m analysis.model.onnx_export
 
-## model-train: retrain the committed artifact (CPU, about an hour; see docs/model-card.md)
+## model-train: retrain the committed artifact (CPU, ~17 min on 2 cores; see docs/model-card.md), then recalibrate
 model-train: install
 	$(BIN)/python -m analysis.model.convert
 	$(BIN)/python -m analysis.model.train
 	$(BIN)/python -m analysis.model.onnx_export --force
+	$(BIN)/python -m analysis.model.calibrate --write
 
 ## browser: Debian's chromium for the console tests (skipped with a reason when absent)
 browser:
