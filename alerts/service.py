@@ -9,7 +9,14 @@ from datetime import datetime
 from kernel.config import Reference
 from kernel.domain.evidence import obligation_kinds_met
 from kernel.domain.obligations import plan_obligations
-from kernel.domain.records import AlertRecord, AuditEntry, EventRecord, ObligationRecord, PostRecord
+from kernel.domain.records import (
+    AlertRecord,
+    AuditEntry,
+    EventRecord,
+    ObligationRecord,
+    PostRecord,
+    saved,
+)
 from kernel.domain.routing import route
 from kernel.domain.scores import SEVERITY_RANK
 from kernel.errors import InvalidTransition, NotFound
@@ -37,13 +44,14 @@ class AlertService:
         r = route(self.reference.county, [ev.topic], ev.township, ev.severity)
         ev.lead_department, ev.co_departments = r.lead, list(r.co)
         store.save_event(ev)
-        alerts = store.alerts_for_event(ev.pk)
+        ev_pk = saved(ev.pk)
+        alerts = store.alerts_for_event(ev_pk)
         alert = alerts[0] if alerts else None
         if alert is None:
             if not tax.obligations.get(ev.severity):
                 return None
             detected = ev.first_detected_at
-            alert = AlertRecord(event_id=ev.pk, department=r.lead, severity=ev.severity,
+            alert = AlertRecord(event_id=ev_pk, department=r.lead, severity=ev.severity,
                                 created_at=min(now, detected), co_departments=list(r.co),
                                 reasons=list(r.reasons))
             alert.obligations = [ObligationRecord(p.kind, p.due_at)
@@ -52,7 +60,7 @@ class AlertService:
             store.audit(AuditEntry("alert.created", "alert", str(alert.pk), now,
                                    detail={"event": ev.pk, "department": r.lead, "severity": ev.severity,
                                            "obligations": [o.kind for o in alert.obligations]}))
-            self._pending_hooks.append((alert.pk, "created"))
+            self._pending_hooks.append((saved(alert.pk), "created"))
         elif alert.status != "closed" and SEVERITY_RANK[ev.severity] < SEVERITY_RANK[alert.severity]:
             old = alert.severity
             alert.severity = ev.severity
@@ -68,7 +76,7 @@ class AlertService:
             store.save_alert(alert)
             store.audit(AuditEntry("alert.escalated", "alert", str(alert.pk), now,
                                    detail={"from": old, "to": ev.severity, "event": ev.pk}))
-            self._pending_hooks.append((alert.pk, "escalated"))
+            self._pending_hooks.append((saved(alert.pk), "escalated"))
         self._attach_evidence(store, alert, posts, now)
         return alert
 
@@ -109,8 +117,8 @@ class AlertService:
                     store.audit(AuditEntry("obligation.overdue", "obligation", str(ob.pk), now,
                                            detail={"kind": ob.kind, "alert": ob.alert_id,
                                                    "due_at": ob.due_at.isoformat()}))
-                    escalated.append(ob.pk)
-                    self._pending_hooks.append((ob.alert_id, "overdue"))
+                    escalated.append(saved(ob.pk))
+                    self._pending_hooks.append((saved(ob.alert_id), "overdue"))
         self.flush_hooks()
         return escalated
 

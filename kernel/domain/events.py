@@ -92,35 +92,35 @@ def recompute(ev: EventRecord, posts: list[PostRecord], now: datetime) -> EventR
     """Refresh an event's aggregates from its posts: severity is the gravest its posts
     justify, topic/township the most common, heat from volume, velocity, engagement
     and source weight."""
-    scored = [p for p in posts if p.score is not None]
+    scored = [(p, p.score) for p in posts if p.score is not None]
     if not scored:
         return ev
     ev.post_count = len(posts)
     ev.voice_count = sum(1 for p in posts if p.duplicate_of is None)
     ev.engagement = sum(engagement(p.post.metrics) for p in posts)
-    ev.negative_count = sum(1 for p in scored if p.score.sentiment == "negative")
+    ev.negative_count = sum(1 for _, s in scored if s.sentiment == "negative")
     sev = "IV"
-    for p in scored:
-        sev = more_severe(sev, p.score.severity)
+    for _, s in scored:
+        sev = more_severe(sev, s.severity)
     ev.severity = sev
-    topics = Counter(p.score.topic for p in scored if p.duplicate_of is None) or Counter(
-        p.score.topic for p in scored)
+    topics = Counter(s.topic for p, s in scored if p.duplicate_of is None) or Counter(
+        s.topic for _, s in scored)
     ev.topic = topics.most_common(1)[0][0]
-    towns = Counter(p.score.township for p in scored if p.score.township)
+    towns = Counter(s.township for _, s in scored if s.township)
     ev.township = towns.most_common(1)[0][0] if towns else None
     ev.first_published_at = min(p.post.published_at for p in posts)
     ev.last_published_at = max(p.post.published_at for p in posts)
     ev.first_detected_at = min(p.detected_at for p in posts)
-    voices = [p for p in scored if p.duplicate_of is None] or scored
-    ev.rumor = sum(1 for p in voices if p.score.rumor) * 2 > len(voices)  # most voices carry rumor cues
-    disp = Counter(p.score.disposition for p in scored if p.score.disposition)
+    voices = [s for p, s in scored if p.duplicate_of is None] or [s for _, s in scored]
+    ev.rumor = sum(1 for s in voices if s.rumor) * 2 > len(voices)  # most voices carry rumor cues
+    disp = Counter(s.disposition for _, s in scored if s.disposition)
     if ev.rumor:
         ev.disposition = "rumor"
     elif disp:
         ev.disposition = "major_issue" if sev in ("I", "II") else disp.most_common(1)[0][0]
     figures: dict[str, int] = {}
-    for p in scored:
-        for k, v in (p.score.explanation.get("figures") or {}).items():
+    for _, s in scored:
+        for k, v in (s.explanation.get("figures") or {}).items():
             if k in FIGURE_KEYS and isinstance(v, (int, float)) and v > figures.get(k, 0):
                 figures[k] = int(v)
     ev.figures = figures
@@ -133,7 +133,7 @@ def recompute(ev: EventRecord, posts: list[PostRecord], now: datetime) -> EventR
         heat += 10
     ev.heat = round(min(100.0, heat), 1)
     ev.trend = trend(posts, now)
-    emb = [p.score.embedding for p in scored if p.score.embedding]
+    emb = [s.embedding for _, s in scored if s.embedding]
     if emb:
         dim = len(emb[0])
         c = [sum(e[i] for e in emb) / len(emb) for i in range(dim)]

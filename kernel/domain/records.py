@@ -10,6 +10,13 @@ from kernel.domain.posts import Post
 from kernel.domain.scores import Score
 
 
+def saved(pk: int | None) -> int:
+    """The id of a stored record; a record handed out by a store always has one."""
+    if pk is None:
+        raise ValueError("记录尚未保存，没有编号")
+    return pk
+
+
 @dataclass
 class PostRecord:
     post: Post

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from alerts.service import AlertService
 from kernel.domain import events as ev_rules
-from kernel.domain.records import AuditEntry, EventRecord, PostRecord
+from kernel.domain.records import AuditEntry, EventRecord, PostRecord, saved
+from kernel.domain.scores import Score
 from kernel.ports import Store
 from kernel.services.scoring import Scorer
 
@@ -57,71 +58,74 @@ class PipelineService:
             scores = self._scorer.score(originals)
             for rec, score in zip(originals, scores, strict=True):
                 rec.score = score
-                store.save_score(rec.pk, score)
+                store.save_score(saved(rec.pk), score)
             copies = [r for r in recs if r.duplicate_of is not None]
-            orig_by_pk = {r.pk: r for r in store.get_posts([c.duplicate_of for c in copies])}
+            orig_by_pk = {r.pk: r for r in store.get_posts([saved(c.duplicate_of) for c in copies])}
             for c in copies:
                 o = orig_by_pk.get(c.duplicate_of)
                 if o is not None and o.score is None:
                     o = next((r for r in originals if r.pk == o.pk), o)
                 if o is None or o.score is None:
                     # the original is still unscored (another batch): score the copy itself
-                    c.score = self._scorer.score([c])[0]
+                    copy_score = self._scorer.score([c])[0]
                 else:
-                    c.score = o.score
+                    copy_score = o.score
                     c.event_id = o.event_id
-                store.save_score(c.pk, c.score)
+                c.score = copy_score
+                store.save_score(saved(c.pk), copy_score)
             touched: dict[int, EventRecord] = {}
             cache: dict[int, list[tuple[str, list[float] | None]]] = {}
             earliest = min(r.post.published_at for r in recs) - self._window
-            open_events = {e.pk: e for e in store.open_events(earliest)}  # loaded once per batch
+            open_events = {saved(e.pk): e for e in store.open_events(earliest)}  # loaded once per batch
             for rec in sorted(recs, key=lambda r: r.post.published_at):
-                if not rec.score.relevant:
+                if rec.score is None or not rec.score.relevant:
                     continue
-                ev = self._assign(store, rec, touched, cache, open_events)
-                store.set_post_event(rec.pk, ev.pk)
+                ev = self._assign(store, rec, rec.score, touched, cache, open_events)
+                store.set_post_event(saved(rec.pk), saved(ev.pk))
                 rec.event_id = ev.pk
             now = self._clock()
-            for ev in touched.values():
-                ev_rules.recompute(ev, store.event_posts(ev.pk), now)
+            for pk, ev in touched.items():
+                ev_rules.recompute(ev, store.event_posts(pk), now)
                 store.save_event(ev)
-            for ev in touched.values():
-                self._alerts.sync_event(store, ev, store.event_posts(ev.pk))
+            for pk, ev in touched.items():
+                self._alerts.sync_event(store, ev, store.event_posts(pk))
         self._alerts.flush_hooks()
         return list(touched)
 
-    def _assign(self, store: Store, rec: PostRecord, touched: dict[int, EventRecord],
+    def _assign(self, store: Store, rec: PostRecord, score: Score, touched: dict[int, EventRecord],
                 cache: dict[int, list[tuple[str, list[float] | None]]], open_events: dict[int, EventRecord]) -> EventRecord:
         if rec.duplicate_of is not None and rec.event_id is not None:
             ev = touched.get(rec.event_id) or open_events.get(rec.event_id) or store.get_event(rec.event_id)
             if ev is not None:
-                touched[ev.pk] = ev
+                touched[saved(ev.pk)] = ev
                 return ev
         since = rec.post.published_at - self._window
         best, best_s = None, ev_rules.MATCH_THRESHOLD
-        for e in open_events.values():
+        for e_pk, e in open_events.items():
             if e.last_published_at < since or e.first_published_at > rec.post.published_at + self._window:
                 continue
-            if not ev_rules.could_match(rec.score, e):
+            if not ev_rules.could_match(score, e):
                 continue
-            if e.pk not in cache:
-                cache[e.pk] = store.event_texts(e.pk, EVENT_TEXTS)
-            sim = max((self._similarity(rec.normalized, t) for t, _ in cache[e.pk]), default=0.0)
+            if e_pk not in cache:
+                cache[e_pk] = store.event_texts(e_pk, EVENT_TEXTS)
+            sim = max((self._similarity(rec.normalized, t) for t, _ in cache[e_pk]), default=0.0)
             emb_sim = None
-            if rec.score.embedding:
-                emb_sim = max((ev_rules.cosine(rec.score.embedding, v) for _, v in cache[e.pk] if v), default=None)
-            s = ev_rules.match_score(sim, rec.score, e, emb_sim, self._emb_calibration)
+            if score.embedding:
+                emb = score.embedding
+                emb_sim = max((ev_rules.cosine(emb, v) for _, v in cache[e_pk] if v), default=None)
+            s = ev_rules.match_score(sim, score, e, emb_sim, self._emb_calibration)
             if s > best_s:
                 best, best_s = e, s
         if best is None:
-            best = ev_rules.new_event(rec, rec.score)
+            best = ev_rules.new_event(rec, score)
             store.save_event(best)
-            open_events[best.pk] = best
+            open_events[saved(best.pk)] = best
             store.audit(AuditEntry("event.created", "event", str(best.pk), self._clock(),
                                    detail={"title": best.title, "first_post": rec.pk}))
-        texts = cache.setdefault(best.pk, [])
-        texts.append((rec.normalized, rec.score.embedding))
+        best_pk = saved(best.pk)
+        texts = cache.setdefault(best_pk, [])
+        texts.append((rec.normalized, score.embedding))
         del texts[:-EVENT_TEXTS]
         best.last_published_at = max(best.last_published_at, rec.post.published_at)
-        touched[best.pk] = best
+        touched[best_pk] = best
         return best

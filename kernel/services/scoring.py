@@ -38,7 +38,7 @@ class Scorer:
         self.reference = reference
         self.context = context
 
-    def score(self, items: Sequence[Item]) -> list[Score]:
+    def score(self, items: Sequence[AnalysisInput]) -> list[Score]:
         scores = self.analyzer.analyze(items)
         if len(scores) != len(items):
             raise RuntimeError(f"analyzer {self.analyzer.name} returned {len(scores)} scores for {len(items)} posts")
