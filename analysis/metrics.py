@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 MAJOR = ("I", "II")
@@ -20,6 +21,24 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) ->
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
     return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+def bcubed(truth: Mapping[Hashable, str], pred: Mapping[Hashable, str]) -> tuple[float, float]:
+    """B-cubed precision and recall of a clustering ``pred`` (item → cluster) against
+    ``truth`` (item → true cluster), over the items of ``truth``."""
+    by_t: dict[str, set] = defaultdict(set)
+    by_p: dict[str, set] = defaultdict(set)
+    for k, v in truth.items():
+        by_t[v].add(k)
+    for k, v in pred.items():
+        by_p[v].add(k)
+    p = sum(len(by_p[pred[k]] & by_t[truth[k]]) / len(by_p[pred[k]]) for k in truth) / len(truth)
+    r = sum(len(by_p[pred[k]] & by_t[truth[k]]) / len(by_t[truth[k]]) for k in truth) / len(truth)
+    return p, r
+
+
+def f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def accuracy(gold: Sequence, pred: Sequence) -> float:

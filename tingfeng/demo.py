@@ -92,3 +92,43 @@ def reset_database(settings: Settings) -> None:
         c.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     Base.metadata.drop_all(engine)
     engine.dispose()
+
+
+def demo_events_truth(corpus: Path | None = None) -> dict[tuple[str, str], str]:
+    """(platform, id) → the event slug the corpus author gave the post (``demo_labels.event``);
+    a post outside every event is its own ``solo:`` cluster."""
+    truth = {}
+    for line in (corpus or DEFAULT_CORPUS).read_bytes().splitlines():
+        if not line.strip():
+            continue
+        o = orjson.loads(line)
+        key = (o["platform"], o["id"])
+        truth[key] = (o.get("demo_labels") or {}).get("event") or f"solo:{key[0]}:{key[1]}"
+    return truth
+
+
+def group_demo(settings: Settings, embedding_calibration: tuple[float, float] | None = None,
+               corpus: Path | None = None) -> dict[tuple[str, str], str]:
+    """Load the demo corpus into a fresh temporary database with ``settings`` (its analyzer)
+    and return (platform, id) → the event the pipeline put the post in (``none<pk>`` for a
+    post in no event). ``embedding_calibration`` overrides the analyzer's own."""
+    import tempfile
+
+    from sqlalchemy import select
+
+    from storage.tables import PostRow
+    from tingfeng.bootstrap import bootstrap
+
+    with tempfile.TemporaryDirectory() as d:
+        app = bootstrap(settings.model_copy(update={"database_url": f"sqlite:///{d}/events.db",
+                                                    "task_backend": "eager", "smtp_host": ""}))
+        try:
+            if embedding_calibration is not None:
+                app.pipeline.embedding_calibration = embedding_calibration
+            load_demo(app, corpus)
+            with app.store_factory() as st:
+                rows = st.session.execute(
+                    select(PostRow.platform, PostRow.external_id, PostRow.id, PostRow.event_id)).all()
+        finally:
+            app.close()
+    return {(p, e): f"ev{ev}" if ev else f"none{pk}" for p, e, pk, ev in rows}

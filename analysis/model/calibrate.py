@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
-from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,17 +41,6 @@ SCALE_GRID = (4.0, 5.0, 6.0)
 
 def log(msg: str) -> None:
     print(f"[calibrate {time.strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def bcubed(truth: dict, pred: dict) -> float:
-    by_t, by_p = defaultdict(set), defaultdict(set)
-    for k, v in truth.items():
-        by_t[v].add(k)
-    for k, v in pred.items():
-        by_p[v].add(k)
-    p = sum(len(by_p[pred[k]] & by_t[truth[k]]) / len(by_p[pred[k]]) for k in truth) / len(truth)
-    r = sum(len(by_p[pred[k]] & by_t[truth[k]]) / len(by_t[truth[k]]) for k in truth) / len(truth)
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _rows(path: Path) -> list[dict]:
@@ -92,35 +79,19 @@ def choose_lift(analyzer) -> tuple[float, dict[str, float]]:
 
 
 def choose_embedding(spec_dir: str | None) -> tuple[tuple[float, float], dict[str, float]]:
-    from sqlalchemy import select  # noqa: PLC0415
-
+    from analysis.metrics import bcubed, f1  # noqa: PLC0415
     from kernel.settings import Settings  # noqa: PLC0415
-    from storage.tables import PostRow  # noqa: PLC0415
-    from tingfeng.bootstrap import bootstrap  # noqa: PLC0415
-    from tingfeng.demo import load_demo  # noqa: PLC0415
+    from tingfeng.demo import demo_events_truth, group_demo  # noqa: PLC0415
 
-    truth_by_key = {
-        (r["platform"], r["id"]): r["demo_labels"].get("event") or f"solo:{r['platform']}:{r['id']}"
-        for r in _rows(DEMO)
-    }
+    truth = demo_events_truth(DEMO)
+    settings = Settings(analyzer="model", **({"spec_dir": spec_dir} if spec_dir else {}))
     scores: dict[str, float] = {}
-    extra = {"spec_dir": spec_dir} if spec_dir else {}
     for floor in FLOOR_GRID:
         for scale in SCALE_GRID:
-            with tempfile.TemporaryDirectory() as d:
-                app = bootstrap(Settings(database_url=f"sqlite:///{d}/cal.db", task_backend="eager",
-                                         analyzer="model", smtp_host="", **extra))
-                app.pipeline._emb_calibration = (floor, scale)
-                load_demo(app)
-                with app.store_factory() as st:
-                    rows = st.session.execute(
-                        select(PostRow.platform, PostRow.external_id, PostRow.id, PostRow.event_id)
-                    ).all()
-                app.close()
-            pred = {(p, e): f"ev{ev}" if ev else f"none{pk}" for p, e, pk, ev in rows}
-            f1 = bcubed({k: truth_by_key[k] for k in pred}, pred)
-            scores[f"{floor}/{scale}"] = round(f1, 4)
-            log(f"emb_floor {floor} emb_scale {scale}: event B-cubed F1 {f1:.3f}")
+            pred = group_demo(settings, (floor, scale), DEMO)
+            score = f1(*bcubed({k: truth[k] for k in pred}, pred))
+            scores[f"{floor}/{scale}"] = round(score, 4)
+            log(f"emb_floor {floor} emb_scale {scale}: event B-cubed F1 {score:.3f}")
     best = max(scores, key=lambda k: scores[k])
     floor, scale = (float(x) for x in best.split("/"))
     return (floor, scale), scores

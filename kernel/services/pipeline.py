@@ -32,7 +32,8 @@ class PipelineService:
         self._store_factory = store_factory
         self._scorer = scorer
         self._similarity = similarity
-        self._emb_calibration = getattr(scorer.analyzer, "embedding_calibration", None)
+        # (floor, scale) of the analyzer's embedding cosine for event matching; None = base E5
+        self.embedding_calibration = getattr(scorer.analyzer, "embedding_calibration", None)
         self._alerts = alerts
         self._clock = clock
         self._window = window
@@ -113,7 +114,7 @@ class PipelineService:
             if score.embedding:
                 emb = score.embedding
                 emb_sim = max((ev_rules.cosine(emb, v) for _, v in cache[e_pk] if v), default=None)
-            s = ev_rules.match_score(sim, score, e, emb_sim, self._emb_calibration)
+            s = ev_rules.match_score(sim, score, e, emb_sim, self.embedding_calibration)
             if s > best_s:
                 best, best_s = e, s
         if best is None:
