@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from kernel.domain.records import EventRecord, PostRecord
 from kernel.domain.scores import Score, more_severe
 
 SOURCE_WEIGHT = {"news": 1.5, "gov_board": 1.2, "weibo": 1.0, "forum": 0.9, "tieba": 0.8}
+E = TypeVar("E")
+
 MATCH_THRESHOLD = 0.34
 EMB_FLOOR = 0.88
 EMB_SCALE = 5.0
@@ -45,6 +49,36 @@ def match_score(sim: float, score: Score, ev: EventRecord, embedding_sim: float 
         if incident and score.township == ev.township and score.topic == ev.topic:
             s += 0.12  # an incident draws the follow-ups from its place (属地 + 主题 + 时间窗)
     return s
+
+
+EventTexts = Sequence[tuple[str, "list[float] | None"]]
+
+
+def best_match(normalized: str, score: Score, at: datetime, events: Iterable[E],
+               event_of: Callable[[E], EventRecord], texts_of: Callable[[E], EventTexts],
+               similarity: Callable[[str, str], float], window: timedelta,
+               calibration: tuple[float, float] | None = None) -> E | None:
+    """The open event (as the caller holds it) a post published at ``at`` fits best, or None
+    when none reaches MATCH_THRESHOLD: events outside the time window or ruled out by
+    :func:`could_match` are skipped; ``texts_of`` gives an event's recent (normalized text,
+    embedding) pairs, fetched only for events that pass those cheap checks."""
+    best, best_s = None, MATCH_THRESHOLD
+    for cand in events:
+        e = event_of(cand)
+        if e.last_published_at < at - window or e.first_published_at > at + window:
+            continue
+        if not could_match(score, e):
+            continue
+        texts = texts_of(cand)
+        sim = max((similarity(normalized, t) for t, _ in texts), default=0.0)
+        emb_sim = None
+        if score.embedding:
+            emb = score.embedding
+            emb_sim = max((cosine(emb, v) for _, v in texts if v), default=None)
+        s = match_score(sim, score, e, emb_sim, calibration)
+        if s > best_s:
+            best, best_s = cand, s
+    return best
 
 
 def could_match(score: Score, ev: EventRecord) -> bool:

@@ -73,22 +73,8 @@ class EventContext:
 
     def _assign(self, item: AnalysisInput, score: Score) -> _Group:
         at = item.post.published_at
-        best, best_s = None, ev_rules.MATCH_THRESHOLD
-        for g in self._groups:
-            e = g.event
-            if e.last_published_at < at - self._window or e.first_published_at > at + self._window:
-                continue
-            if not ev_rules.could_match(score, e):
-                continue
-            sim = max((self._similarity(item.normalized, t) for t, _ in g.texts), default=0.0)
-            emb_sim = None
-            if score.embedding:
-                emb_sim = max(
-                    (ev_rules.cosine(score.embedding, v) for _, v in g.texts if v), default=None
-                )
-            s = ev_rules.match_score(sim, score, e, emb_sim, self._calibration)
-            if s > best_s:
-                best, best_s = g, s
+        best = ev_rules.best_match(item.normalized, score, at, self._groups, lambda g: g.event,
+                                   lambda g: g.texts, self._similarity, self._window, self._calibration)
         if best is None:
             best = _Group(
                 EventRecord(

@@ -100,23 +100,16 @@ class PipelineService:
             if ev is not None:
                 touched[saved(ev.pk)] = ev
                 return ev
-        since = rec.post.published_at - self._window
-        best, best_s = None, ev_rules.MATCH_THRESHOLD
-        for e_pk, e in open_events.items():
-            if e.last_published_at < since or e.first_published_at > rec.post.published_at + self._window:
-                continue
-            if not ev_rules.could_match(score, e):
-                continue
+
+        def texts_of(e_pk: int) -> ev_rules.EventTexts:
             if e_pk not in cache:
                 cache[e_pk] = store.event_texts(e_pk, EVENT_TEXTS)
-            sim = max((self._similarity(rec.normalized, t) for t, _ in cache[e_pk]), default=0.0)
-            emb_sim = None
-            if score.embedding:
-                emb = score.embedding
-                emb_sim = max((ev_rules.cosine(emb, v) for _, v in cache[e_pk] if v), default=None)
-            s = ev_rules.match_score(sim, score, e, emb_sim, self.embedding_calibration)
-            if s > best_s:
-                best, best_s = e, s
+            return cache[e_pk]
+
+        match = ev_rules.best_match(rec.normalized, score, rec.post.published_at, open_events,
+                                    open_events.__getitem__, texts_of, self._similarity, self._window,
+                                    self.embedding_calibration)
+        best = open_events[match] if match is not None else None
         if best is None:
             best = ev_rules.new_event(rec, score)
             store.save_event(best)
