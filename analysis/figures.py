@@ -168,15 +168,14 @@ _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIE
 # a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
 _COUNT_AFTER = re.compile(rf"(?:{_PEOPLE})?(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
 # the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
+_NEXT_COUNT = rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
 _COUNT_NEXT_CLAUSE = re.compile(
-    rf"[^，,。！？!?；;\n]{{0,8}}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?"
-    rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
+    r"[^，,。！？!?；;\n]{0,8}[，,](?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?" + _NEXT_COUNT
 )
 # …and, for the sick, the trapped and the missing, a tally in the next clause:
 # "吃了学校配餐以后吐了，家长群里统计已经有二十几个"
 _COUNT_NEXT_TALLY = re.compile(
-    rf"[^，,。！？!?；;\n]{{0,8}}[，,][^，,。！？!?；;\n]{{0,10}}?(?:有|达|超过|共)"
-    rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
+    r"[^，,。！？!?；;\n]{0,8}[，,][^，,。！？!?；;\n]{0,10}?(?:有|达|超过|共)" + _NEXT_COUNT
 )
 # a counted group that went to an office: "四十多个锦绣华庭的业主今天上午到了县住建局"
 _WENT_TO_OFFICE = re.compile(
@@ -615,7 +614,8 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         elif m.group("d2"):
             add("deaths", m.group("d2"), (m.start(), m.end()))
 
-    if not _GRIEVANCE.search(text):
+    grievance = bool(_GRIEVANCE.search(text))
+    if not grievance:
         # "上千名群众拉着横幅夹道欢迎", "夜市每晚聚集上千人": a crowd, not a grievance
         for m in fig.mentions:
             if m.kind in ("gathered", "households") and not m.discounted:
@@ -641,7 +641,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     fig.no_casualties = bool(_NO_CASUALTY.search(text))
     fig.rescued = bool(_RESCUED.search(text))
     fig.trapped_in_hazard = bool(fig.trapped) and bool(_HAZARD.search(text))
-    _find_cues(text, sents, places, fig)
+    _find_cues(text, sents, places, fig, grievance)
     return fig
 
 
@@ -653,7 +653,9 @@ def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str
 
 
 def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
-               fig: Figures) -> None:
+               fig: Figures, grievance: bool) -> None:
+    """Textual cues; ``grievance``: the post names a grievance (_GRIEVANCE), without which
+    collective-complaint and protest cues do not count."""
     cues: dict[str, Any] = {}
     skipped: list[str] = []
 
@@ -714,7 +716,6 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
                 not re.search(r"突发|公共卫生|群体性|环境|安全", m.group()):
             continue  # "重大事件" alone is too loose
         take("stated_grade", m, m.group())
-    grievance = bool(_GRIEVANCE.search(text))
     for m in _COLLECTIVE.finditer(text) if grievance else ():
         take("collective", m, m.group())
     for m in _PROTEST.finditer(text) if grievance else ():
