@@ -48,7 +48,9 @@ def load_posts(n: int, corpus: str = "demo") -> tuple[list[str], list[str], list
     if corpus == "train":
         pool = [e.text for e in load_domain("train")] + [e.text for e in val]
     else:
-        path = REPO / "demo" / "corpus.jsonl" if corpus == "demo" else Path(corpus)
+        from tingfeng.demo import DEFAULT_CORPUS
+
+        path = DEFAULT_CORPUS if corpus == "demo" else Path(corpus)
         rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
         rows = [r.get("post", r) for r in rows]
         pool = [post_text(r.get("text") or "", r.get("title")) for r in rows]
@@ -164,7 +166,7 @@ def main() -> int:
     rows = []
     for kind in kinds:
         if kind in ("onnx-int8", "analyze") and find_export() is None:
-            print("onnx-int8: no up-to-date export (python -m analysis.model.onnx_export); skipped")
+            print(f"{kind}: no up-to-date int8 export (python -m analysis.model.onnx_export); skipped")
             continue
         cmd = [
             sys.executable,

@@ -28,8 +28,6 @@ from pathlib import Path
 from .artifact import MANIFEST
 from .paths import artifact_dir
 
-REPO = Path(__file__).resolve().parents[2]
-DEMO = REPO / "demo" / "corpus.jsonl"
 VAL = Path(__file__).resolve().parent / "data" / "val.jsonl"
 # 73 incident posts (I/II/III and look-alike IV) written in session 2, kept out of training
 INCIDENTS = Path(__file__).resolve().parent / "data" / "val_incidents.jsonl"
@@ -53,7 +51,9 @@ def choose_lift(analyzer) -> tuple[float, dict[str, float]]:
     from kernel.services.scoring import to_item  # noqa: PLC0415
 
     sets = []
-    for path in (VAL, INCIDENTS, DEMO):
+    from tingfeng.demo import DEFAULT_CORPUS  # noqa: PLC0415
+
+    for path in (VAL, INCIDENTS, DEFAULT_CORPUS):
         rows = _rows(path)
         items = [
             to_item(Post(id=str(i), platform="weibo", text=r["text"], title=r.get("title"),
@@ -83,12 +83,12 @@ def choose_embedding(spec_dir: str | None) -> tuple[tuple[float, float], dict[st
     from kernel.settings import Settings  # noqa: PLC0415
     from tingfeng.demo import demo_events_truth, group_demo  # noqa: PLC0415
 
-    truth = demo_events_truth(DEMO)
+    truth = demo_events_truth()
     settings = Settings(analyzer="model", **({"spec_dir": spec_dir} if spec_dir else {}))
     scores: dict[str, float] = {}
     for floor in FLOOR_GRID:
         for scale in SCALE_GRID:
-            pred = group_demo(settings, (floor, scale), DEMO)
+            pred = group_demo(settings, (floor, scale))
             score = f1(*bcubed({k: truth[k] for k in pred}, pred))
             scores[f"{floor}/{scale}"] = round(score, 4)
             log(f"emb_floor {floor} emb_scale {scale}: event B-cubed F1 {score:.3f}")
