@@ -34,7 +34,7 @@ TEXTS_PER_GROUP = 12
 MAX_GROUPS = 2000  # open groups kept across batches (oldest dropped first)
 
 
-@dataclass
+@dataclass(eq=False)  # a group is itself, not its contents
 class _Group:
     event: EventRecord
     texts: list[tuple[str, list[float] | None]] = field(default_factory=list)
@@ -53,22 +53,20 @@ class EventContext:
 
     def apply(self, items: Sequence[AnalysisInput], scores: Sequence[Score]) -> None:
         order = sorted(range(len(items)), key=lambda i: items[i].post.published_at)
-        touched: list[_Group] = []
-        members: dict[int, list[tuple[Score, datetime]]] = {}
+        # groups this batch touched, in first-touch order, with the posts it added to each
+        members: dict[int, tuple[_Group, list[tuple[Score, datetime]]]] = {}
         for i in order:
             item, score = items[i], scores[i]
             if not score.relevant:
                 continue
             g = self._assign(item, score)
-            members.setdefault(id(g), []).append((score, item.post.published_at))
+            members.setdefault(id(g), (g, []))[1].append((score, item.post.published_at))
             if SEVERITY_RANK[score.severity] <= 2 and not score.rumor:
                 cur = g.evidence
                 if cur is None or SEVERITY_RANK[score.severity] < SEVERITY_RANK[cur[0]]:
                     g.evidence = (score.severity, item.post.id, item.post.published_at)
-            if g not in touched:
-                touched.append(g)
-        for g in touched:
-            self._share(g, members[id(g)])
+        for g, posts in members.values():
+            self._share(g, posts)
         del self._groups[:-MAX_GROUPS]
 
     def _assign(self, item: AnalysisInput, score: Score) -> _Group:
