@@ -84,12 +84,17 @@ def _open(path: Path):
         raise typer.Exit(2) from None
 
 
+# shared by `analyze` and `eval`: both score through build_scorer
+EventContextOption = Annotated[bool, typer.Option(
+    "--event-context", help="把同批帖子归并为事件，帖子按所属事件的 I/II 级证据定级（默认按单帖内容定级）")]
+
+
 @app.command()
 def analyze(
     input: Annotated[Path, typer.Argument(help="输入 JSONL（- 表示标准输入）", allow_dash=True)],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出 JSONL（- 表示标准输出）", allow_dash=True)] = Path("-"),
     batch: Annotated[int, typer.Option(help="每批分析的帖子数")] = 256,
-    event_context: Annotated[bool, typer.Option("--event-context", help="把同批帖子归并为事件，帖子按所属事件的 I/II 级证据定级（默认按单帖内容定级）")] = False,
+    event_context: EventContextOption = False,
 ) -> None:
     """按输出契约为每条帖子打分（情感、主题、等级、属地、处置方式、主办部门）。"""
     from tingfeng.analyze_cmd import analyze_stream, build_scorer
@@ -120,7 +125,7 @@ def eval_(
     file: Annotated[Path, typer.Argument(help="带标注的 JSONL（{post, labels}）")],
     show_misses: Annotated[bool, typer.Option("--misses", help="列出判错的帖子")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出指标")] = False,
-    event_context: Annotated[bool, typer.Option("--event-context", help="把同批帖子归并为事件，帖子按所属事件的 I/II 级证据定级（默认按单帖内容定级）")] = False,
+    event_context: EventContextOption = False,
 ) -> None:
     """在带标注的数据上评估分析质量，打印指标表。"""
     from analysis.metrics import evaluate
