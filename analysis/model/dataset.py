@@ -58,6 +58,47 @@ def load_domain(name: str, data_dir: Path | None = None) -> list[Example]:
     return out
 
 
+AUTHORED_DIR = "authored"
+
+
+def authored_part(row_id: str, part: str) -> bool:
+    """The fixed split of ``data/authored/*.jsonl``: ids ending in an odd digit train,
+    even ones validate (decided before any run, never re-drawn)."""
+    digits = re.sub(r"\D", "", row_id or "")
+    odd = bool(digits) and int(digits[-1]) % 2 == 1
+    return odd if part == "train" else not odd
+
+
+def load_authored(part: str, tasks: tuple[str, ...] = ("severity", "topic", "disposition"),
+                  data_dir: Path | None = None) -> list[Example]:
+    """Incident and look-alike posts written for the severity head
+    (``data/authored/*.jsonl``), the ``train`` or ``val`` half; only ``tasks`` keep their
+    labels (the others are ignored, so these posts do not shift e.g. the sentiment prior)."""
+    folder = (data_dir or DATA_DIR) / AUTHORED_DIR
+    out: list[Example] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not authored_part(str(row.get("id")), part):
+                continue
+            ex = Example(
+                text=post_text(row["text"], row.get("title")),
+                sentiment=SENTIMENTS.index(row["sentiment"]),
+                topic=TOPICS.index(row["topic"]),
+                disposition=DISPOSITIONS.index(disposition_code(row.get("disposition"))),
+                severity=SEVERITIES.index(row["severity"]),
+                source=f"authored-{path.stem}",
+                meta={"id": row.get("id")},
+            )
+            for task in ("sentiment", "topic", "disposition", "severity"):
+                if task not in tasks:
+                    setattr(ex, task, IGNORE)
+            out.append(ex)
+    return out
+
+
 # iNews labels: 0 positive, 1 neutral, 2 negative
 _INEWS_TO_SENT = {
     0: SENTIMENTS.index("positive"),

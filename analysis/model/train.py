@@ -5,7 +5,8 @@
 Recipe (CPU friendly, deterministic for a given seed and torch build):
 
 1. Load the converted base (``AutoModel.from_pretrained``) and tokenizer.
-2. Examples: the hand-written domain posts (``data/train.jsonl``) with seeded
+2. Examples: the hand-written domain posts (``data/train.jsonl``, and the training
+   half of the incident / look-alike posts in ``data/authored/``) with seeded
    augmented variants (Traditional script, hashtags/@mentions/emoji, place
    swaps), plus the CCF-2019 iNews training split for sentiment only.
 3. The bottom layers stay frozen, so their output is computed once and cached
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .artifact import METRICS, save_artifact
-from .dataset import IGNORE, Example, augment, load_domain, load_inews
+from .dataset import IGNORE, Example, augment, load_authored, load_domain, load_inews
 from .labels import TASKS, model_input
 from .metrics import report
 from .paths import artifact_dir, base_model_dir, cache_dir
@@ -61,6 +62,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--inews", type=int, default=2500, help="iNews items (-1 = all, 0 = none)")
     ap.add_argument("--inews-weight", type=float, default=0.5)
     ap.add_argument("--emb-weight", type=float, default=1.0)
+    ap.add_argument(
+        "--authored-tasks",
+        default="severity,topic,disposition",
+        help="labels kept from the training half of data/authored/*.jsonl ('' = leave them out)",
+    )
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=20261104)
     ap.add_argument("--threads", type=int, default=0)
@@ -260,8 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     split = n_layers - args.top_layers
 
     # ---------------------------------------------------------------- data
+    authored_tasks = tuple(t for t in args.authored_tasks.split(",") if t)
     train_dom = load_domain("train")
+    if authored_tasks:
+        train_dom += load_authored("train", authored_tasks)
     val = load_domain("val")
+    val_authored = load_authored("val", ("sentiment", "topic", "disposition", "severity"))
     train = augment(train_dom, args.copies, seed=args.seed)
     inews: list[Example] = []
     if args.inews != 0:
@@ -300,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     te_hidden, te_target = encode_cache(
         encoder, tok, [e.text for e in inews_test], args.max_length, split, torch, cache_dir=cdir
+    )
+    vau_hidden, vau_target = (
+        encode_cache(encoder, tok, [e.text for e in val_authored], args.max_length, split, torch,
+                     cache_dir=cdir)
+        if val_authored else ([], None)
     )
     t_cache = time.perf_counter() - t0
     log(f"cache built in {t_cache:.0f} s")
@@ -413,6 +428,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
     probs_te, emb_te = predict_cached(top, heads, te_hidden, list(range(len(inews_test))), torch)
     te_metrics = evaluate(inews_test, probs_te, emb_te, te_target)
+    vau_metrics: dict = {}
+    if val_authored:
+        probs_va, emb_va = predict_cached(top, heads, vau_hidden, list(range(len(val_authored))), torch)
+        vau_metrics = evaluate(val_authored, probs_va, emb_va, vau_target)
+    if vau_metrics:
+        log(
+            f"authored validation half: severity acc {vau_metrics['severity']['accuracy']:.3f} "
+            f"macro-F1 {vau_metrics['severity']['macro_f1']:.3f}, topic acc {vau_metrics['topic']['accuracy']:.3f}"
+        )
     log(
         f"iNews test sentiment macro-F1 {te_metrics['sentiment']['macro_f1']:.3f} "
         f"(acc {te_metrics['sentiment']['accuracy']:.3f})"
@@ -425,12 +449,14 @@ def main(argv: list[str] | None = None) -> int:
             "sentiment": te_metrics["sentiment"],
             "embedding_cosine_to_base": te_metrics["embedding_cosine_to_base"],
         },
+        "validation_authored": vau_metrics,
         "history": history,
         "validation_errors": val_errors,
         "data": {
             "domain_train_posts": len(train_dom),
             "training_items": len(train),
             "validation_posts": len(val),
+            "authored_validation_posts": len(val_authored),
             "inews_test_items": len(inews_test),
         },
         "time_s": {
