@@ -144,25 +144,30 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
          "hospitalized", "evacuated", "gathered", "households")
 
 _KIND_TERMS: dict[str, str] = {
-    "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了",
+    "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
+              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|(?<=[个人名位])(?:就这么|就|都|全|全部|当场|已经|也)?没了(?![钱家工地房车饭水电])|条(?:鲜活的)?(?:人命|生命)",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤",
-    "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤",
-    "trapped": r"被困人员|被困|受困|困在|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|被埋|埋了|埋压|掩埋|被压|围困",
-    "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|被洪水冲走|被水冲走|被冲走|冲走|卷走",
+    "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
+    "trapped": r"被困人员|被困|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没跑出来|没逃出来|没能?救出来?|没挖出来|被埋|埋了|埋压|掩埋|被压|围困",
+    "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
     "poisoned": r"病例|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
-    "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院",
-    "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|避险|安置(?!房|小区|区)",
-    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|投诉|反映|报案|举报",
+    "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
+    "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
+    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|"
+                r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,10}(?:堵|围)了|坐在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|投诉|反映|报案|举报",
 }
 # crowd verbs that mean people physically gathered (the others are collective complaints)
-_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下)|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
+_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围)了?|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
 _KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items()))
 
 _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
            r"矿工|工人|工友|员工|职工|村民|居民|群众|民众|市民|学生|孩子|幼儿|小孩|儿童|师生|"
            r"业主|家长|游客|乘客|旅客|患者|病人|老人|人员|网友|司机|商户|摊贩|农户|考生|驴友|船员|"
-           r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民|贫困户|困难户|低保户|脱贫户)")
-_CLASSIFIER = rf"(?:人次|号人|口子|口人|[人名位户口例具]|个(?=人|{_PEOPLE}))"
+           r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民|贫困户|困难户|低保户|脱贫户|"
+           r"茶农|果农|菜农|采茶工|小娃娃|娃娃|娃|摊主|快递员|外卖员|骑手|队员|扑火队员|消防员|老师|教师|"
+           r"师傅|住户|人家|家庭|搬迁户|拆迁户|被拆迁户|员工|同学|病友|妇女|男子|女子|村民代表)")
+_CLASSIFIER = (rf"(?:人次|号人|口子|口人|[人名位户口例具]|"
+               rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被，,。！？!?；;\s…]|$))")
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
 # a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
@@ -188,7 +193,10 @@ _PROTEST = re.compile(r"拉横幅|打横幅|拉条幅|举着[^，。]{0,12}横�
 _GRIEVANCE = re.compile(
     r"讨|说法|维权|抗议|不满|补偿|赔偿|欠薪|拖欠|工资|工钱|血汗钱|上访|信访|投诉|举报|堵路|堵门|冲突|"
     r"警察|民警|防暴|特警|jc|对峙|征地|征迁|拆迁|强拆|退钱|还钱|退房|集资|被骗|讨债|停产|污染|"
-    r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤"
+    r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤|"
+    r"没拿到|没发|不发|没给|不给|不退|欠|克扣|跑路|跑了|暴雷|爆雷|烂尾|延期交房|骗|租金|征地款|遣散费|"
+    r"养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
+    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运"
 )
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
 _PRESENT_IN_HAZARD = re.compile(
@@ -221,13 +229,13 @@ _DRILL = re.compile(r"演练|演习|假想|桌面推演|模拟(?:演练|事故|�
 _PERIOD_TOTAL = re.compile(
     r"(?:今年|本年度|全年|年内|历年|上半年|下半年|前三季度|[一二三四]季度|近[一二两三四五六七八九十\d]+年)"
     r"(?:以来)?[^。；]{0,10}?(?:累计|共计|总计|合计)|(?:今年|年初|入汛|入冬|入夏|开学)以来[^。；]{0,10}?(?:累计|共计|总计|共)"
-    r"|(?:今年|本年度|去年)汛期|汛期(?:以来|期间)"
+    r"|(?:今年|本年度|去年)汛期|汛期(?:以来|期间)|近[一二两三四五六七八九十\d]+年(?:来|以来|内)?|[一二两三四五六七八九十\d]+年来"
 )
-_HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会")
+_HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会|易发生|容易发生|易发|高发季节|多发季节")
 _CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
 _REFUTED = re.compile(r"谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
-_HEARSAY = re.compile(r"朋友圈说|群里说|网上说|有人传|听说|网传|据说|传言|有人说|传闻|小道消息")
-_REFUTED_POST = re.compile(r"别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
+_HEARSAY = re.compile(r"朋友圈说|群里说|网上说|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
+_REFUTED_POST = re.compile(r"别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
 _FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府")
@@ -247,8 +255,37 @@ NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多�
                       "县市区乡镇村城郡超菜夜股楼上都闹集门黑早街花车房期互开罢休午晚级进回出赴返至送离住")
 
 _EPIDEMIC = re.compile(r"(?:出|闹|得)了?怪病|聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
-_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
-                         r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难)")
+# a count right after its term with only filler words between, ending the clause:
+# "重伤的有五十几个", "遇难人数已经升到九十多了", "中毒病人已经一百三十多，", "死了11个 昨天"
+_FILLER = (r"(?:的|有|已经|已|达|共|共有|累计|升至|升到|上升到|上升至|增至|增加到|增加至|达到|都|就|光|了|还有|约|"
+           r"人数|人员|就有|一共|总共|超过|至少|" + _PEOPLE + r")*")
+_BARE_AFTER = re.compile(rf"{_FILLER}(?P<num>{NUM})(?P<cls>个|人|名)?(?=了|[，,。！？!?；;、\s…~～]|$)")
+# a rising toll in the next clause: "遇难人数又升了，今天中午乡里说已经升至33人"
+_COUNT_NEXT_RISE = re.compile(
+    r"[^，,。！？!?；;\n]{0,8}[，,][^，,。！？!?；;\n]{0,12}?(?:升至|升到|上升到|上升至|增至|增加到|增加至|达到)"
+    + _NEXT_COUNT.replace("(?=[", "(?=了|[")
+)
+# "一个都没上来", "一个也没救出来": none of the group counted before
+_NONE_OF = re.compile(r"一个(?:都|也)没(?:能)?(?=上来|出来|救|挖|找|跑|逃|活)")
+# a casualty term negated right before it: "12个孩子都没有受伤", "未造成人员伤亡"
+_KW_NEGATED = re.compile(r"(?:没有|没|未|无|并未|均未|都没有?|均无|并无|不会)(?:造成|人员|人)?$")
+# a count that is a threshold, not a toll: "死亡3人以上的较大事故"
+_THRESHOLD_AFTER = re.compile(r"(?:以上|及以上|以下|及以下)")
+# a crowd at a festivity, a show or a market is no grievance unless the post names one
+_FESTIVE = re.compile(r"欢迎|夹道|庆祝|庆典|演出|晚会|庙会|夜市|马拉松|比赛|赛事|招聘会|观看|游玩|旅游|赶集|赶街|"
+                      r"过节|节日|春节|元宵|中秋|国庆|烟花|广场舞|参观|展会|集市|开业|音乐节|灯会|看热闹|围观")
+# collective action by a group counted earlier: "我们车间六十多个人…今天大家都不干了，全部坐在厂门口"
+_REFERENT_GATHER = re.compile(
+    r"(?:大家|大伙儿?|全部|全都|一起|集体|全村人?|都)[^，。！？；]{0,6}?"
+    r"(?:去了?|到了?|跑到|涌到|坐在|堵在|围在|聚在|站在|跪在|守在|坐满了|挤满了|站满了|堵了|围了)"
+)
+# precautionary moves before anything happened: "提前转移避险群众136人"
+_PRECAUTION = re.compile(r"提前|预防性|预先|演练")
+# a whole class: "一个班的孩子上吐下泻"
+_CLASS_GROUP = re.compile(r"(?:一|两|几|整)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|整个年级")
+_QUOTE = re.compile(r"“[^”]{0,120}”|\"[^\"]{0,120}\"|「[^」]{0,120}」")
+_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
+                         r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难|(?:基本)?通讯中断|(?:基本)?通信中断)")
 _TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情)")
 _DISASTER = re.compile(r"被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
 _LEVEL = r"(III|II|IV|I|Ⅲ|Ⅱ|Ⅳ|Ⅰ|一|二|三|四|1|2|3|4)"
@@ -273,18 +310,19 @@ _STATED_GRADE = re.compile(
     r"山体滑坡|地质|自然|森林火灾|突发公共卫生|公共卫生|食品安全|环境|突发环境|水上交通|溺水)?"
     r"(?:责任)?(?:事故|灾害|险情|突发事件|事件|疫情|火灾|滑坡|泥石流|洪涝)"
 )
-_STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|严防|减少|坚决|确保不发生|无|未发生|没有发生|应对)[^，。；]{0,6}$")
+_STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|严防|减少|坚决|确保不发生|无|未发生|没有发生|应对|汲取|吸取)[^，。；]{0,14}$|"
+                               r"(?:\d+|[二两三四五六七八九十][一二两三四五六七八九十]*)起$")
 # casualties stated without a number
 _HEAVY_TOLL = re.compile(r"死了好多人|死了很多人|死了不少人|死了一大片|好多人遇难|很多人遇难|死伤无数|死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
-_VICIOUS_WEAK = re.compile(r"推倒在地|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
-_ATTENTION = re.compile(r"转发(?:量)?(?:已)?(?:超过|超|达|破|上)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
-_COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|联名|群体性|"
+_VICIOUS_WEAK = re.compile(r"推倒|摔晕|打晕|打破|头破血流|打骨折|打断|辱骂|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
+_ATTENTION = re.compile(r"(?:转发|播放|点赞|评论)(?:量)?(?:已经?)?(?:超过|超|达|破|上|了)?(?:好几|几|数)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|视频火了|传疯了|传遍|到处都在转|全县都在(?:传|议论|转)|整个县都在传|传开了|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
+_COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|(?<!失)联名|群体性|"
                          r"(?:村民|业主|工人|工友|家长|居民|群众|农民工|职工|商户|投资人|储户|老人)们[^，。！？]{0,10}?"
                          r"(?:去|到|找)[^，。！？]{0,6}?(?:政府|信访|局|讨说法|要说法|上访|维权|报案)|"
                          r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移")
-_HAZARD = re.compile(r"洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流")
+_HAZARD = re.compile(r"洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -442,12 +480,18 @@ def _clauses(text: str, sent: tuple[int, int], pos: int) -> tuple[str, str]:
     return cur, prev
 
 
+def _in_quote(text: str, pos: int) -> bool:
+    return any(m.start() < pos < m.end() for m in _QUOTE.finditer(text))
+
+
 def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, str, bool]],
-                     pos: int) -> str | None:
+                     pos: int, sents: list[tuple[int, int]] | None = None) -> str | None:
     s = text[sent[0]:sent[1]]
     clause, prev = _clauses(text, sent, pos)
     if _REFUTED.search(s) and not _CORRECTION.match(clause.strip()):
         return "所在句为辟谣/不实信息"
+    if _REFUTED.search(text) and _in_quote(text, pos):
+        return "引述的说法已被帖子辟谣"
     if _HEARSAY.search(s) and _REFUTED_POST.search(text):
         return "传闻已被帖子本身辟谣"
     if _RETRO.search(s):
@@ -457,8 +501,8 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
     # 去年的事" must not start a clock)
     if _RETRO_WEAK.search(clause + prev) and not _NOW.search(clause + prev):
         return "所述为过去发生的事"
-    if _DRILL.search(s):
-        return "所在句为演练"
+    if _DRILL.search(s) or (sents and _DRILL.search(text, *sents[0])):
+        return "所在句（或标题）为演练"
     if _PERIOD_TOTAL.search(text, sent[0], pos):
         return "所述为一段时期的累计统计，非单一事件"
     if _LESSON.search(s):
@@ -544,15 +588,38 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         seen.add(key)
         pos = span[0] if kw_pos is None else min(span[0], kw_pos)
         sent = _sentence_of(sents, pos)
-        reason = _discount_reason(text, sent, places, pos)
+        reason = _discount_reason(text, sent, places, pos, sents)
+        if reason is None and _THRESHOLD_AFTER.match(text, span[1]):
+            reason = "阈值表述（…以上/以下），非实际人数"
+        if reason is None and kind == "evacuated" and _PRECAUTION.search(text, max(sent[0], pos - 12), span[1]):
+            reason = "预防性转移，并非险情已发生"
         fig.mentions.append(Mention(kind, value, approx, span, text[span[0]:span[1]], strong, reason))
 
     for km in _KEYWORD_RE.finditer(text):
         kind = km.lastgroup or ""
         kw = km.group()
+        if kind != "gathered" and _KW_NEGATED.search(text, max(0, km.start() - 6), km.start()):
+            continue  # "12个孩子都没有受伤"
+        none_of = _NONE_OF.search(text, max(0, km.start() - 8), km.start() + 1)
+        if none_of is not None and kind in ("trapped", "missing", "deaths"):
+            # "四个初中生周末约着去游泳，一个都没上来": the whole group counted before
+            sent = _sentence_of(sents, none_of.start())
+            group = [c for c in _COUNT_BEFORE.finditer(text, sent[0], none_of.start())
+                     if (c.group("cls") or c.group("noun")) and not re.fullmatch(_VAGUE, c.group("num"))]
+            if group:
+                c = group[-1]
+                add(kind, c.group("num"), (c.start(), km.end()), kw_pos=km.start())
+                continue
         # "三十多名学生食用学校小卖部辣条后出现腹痛": a meal can sit between the count and the symptom
         found = (_count_before(text, km.start(), window=30, max_gap=20) if kind == "poisoned"
                  else _count_before(text, km.start()))
+        if found is None and kind == "poisoned":
+            cg = None
+            for cg in _CLASS_GROUP.finditer(text, max(0, km.start() - 30), km.start()):
+                pass
+            if cg is not None:
+                add("poisoned", "二十", (cg.start(), km.end()), kw_pos=km.start())
+                continue
         if found is None and kind == "gathered" and km.start() > 0 and text[km.start() - 1] in "，," \
                 and _STRONG_GATHER.fullmatch(kw):
             # "县城广场现在起码上千人，拉着横幅喊口号": the crowd's size, then what it does
@@ -565,15 +632,26 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             num = m.group("num")
         else:
             ma = _count_after(text, km.end()) or _COUNT_NEXT_CLAUSE.match(text, km.end())
+            if ma is None and kind != "gathered":
+                ma = _BARE_AFTER.match(text, km.end(), min(len(text), km.end() + 16))
             if ma is None and kind in ("poisoned", "trapped", "missing"):
                 ma = _COUNT_NEXT_TALLY.match(text, km.end())
+            if ma is None and kind in ("deaths", "missing", "injured", "seriously_injured"):
+                ma = _COUNT_NEXT_RISE.match(text, km.end())
             if ma is None:
+                if kind == "gathered" and _STRONG_GATHER.fullmatch(kw):
+                    _subject_crowd(text, sents, km, add)
                 continue
             household = ma.group("cls") == "户"
-            offset = 0 if ma.re in (_COUNT_NEXT_CLAUSE, _COUNT_NEXT_TALLY) else km.end()
+            offset = 0 if ma.re in (_COUNT_NEXT_CLAUSE, _COUNT_NEXT_TALLY, _COUNT_NEXT_RISE, _BARE_AFTER) else km.end()
             span = (km.start(), offset + ma.end())
             num = ma.group("num")
-        if household:
+        if household and kind in ("evacuated", "trapped"):
+            # "三十几户人家半夜被喊起来转移", "埋了三户人家": about three people a household
+            value, _ = _value(num)
+            if value:
+                add(kind, str(value * 3), span, kw_pos=km.start())
+        elif household:
             # households are not a head count: "几百户业主维权" is a collective complaint
             # of many families, not proof that hundreds of people gathered
             add("households", num, span, kind == "gathered", km.start())
@@ -592,8 +670,26 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         found_c = _count_before(text, m.start(), window=24)
         if found_c is not None:
             c, lo = found_c
-            if c.group("noun") or (c.group("cls") or "").startswith(("个", "名", "位", "人")):
-                add("gathered", c.group("num"), (lo + c.start(), m.end()), False, m.start())
+            if c.group("noun") or (c.group("cls") or "").startswith(("个", "名", "位", "人", "号")):
+                size, _ = _value(c.group("num"))
+                if c.group("cls") == "户":
+                    add("households", c.group("num"), (lo + c.start(), m.end()), True, m.start())
+                else:  # a large group at an office is a crowd there, a small one a complaint
+                    add("gathered", c.group("num"), (lo + c.start(), m.end()), (size or 0) >= 100, m.start())
+
+    for m in _REFERENT_GATHER.finditer(text):
+        # "…三十多户村民的存款找不到，今天全围在信用社门口": the group counted earlier acts together
+        if any(x.span[0] <= m.start() < x.span[1] + 2 for x in fig.mentions if x.kind in ("gathered", "households")):
+            continue
+        earlier = [c for c in _COUNT_BEFORE.finditer(text, 0, m.start())
+                   if (c.group("noun") or (c.group("cls") or "") in ("名", "位", "个", "号人", "户"))
+                   and not re.fullmatch(_VAGUE, c.group("num"))]
+        if earlier:
+            c = earlier[-1]
+            size, _ = _value(c.group("num"))
+            if size and size >= 10:
+                kind = "households" if c.group("cls") == "户" else "gathered"
+                add(kind, c.group("num"), (c.start(), m.end()), size >= 200, m.start())
 
     for m in _GROUP_GATHER.finditer(text):
         noun = m.group("noun")
@@ -615,8 +711,13 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             add("deaths", m.group("d2"), (m.start(), m.end()))
 
     grievance = bool(_GRIEVANCE.search(text))
+    for m in fig.mentions:
+        if m.kind in ("gathered", "households") and not m.discounted:
+            a, b = _sentence_of(sents, m.span[0])
+            if _FESTIVE.search(text, a, b):
+                m.discounted = "人群为节庆、集市、演出等场合，并非因诉求聚集"
     if not grievance:
-        # "上千名群众拉着横幅夹道欢迎", "夜市每晚聚集上千人": a crowd, not a grievance
+        # "上千名群众拉着横幅夹道欢迎", "夜市每晚聚集上千人": a festive crowd, not a grievance
         for m in fig.mentions:
             if m.kind in ("gathered", "households") and not m.discounted:
                 m.discounted = "人群并非因诉求聚集（无维权、抗议等诉求）"
@@ -649,7 +750,27 @@ def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str
             m: re.Match[str]) -> str | None:
     """None when the cue counts, else the reason it is discounted."""
     sent = _sentence_of(sents, m.start())
-    return _discount_reason(text, sent, places, m.start())
+    return _discount_reason(text, sent, places, m.start(), sents)
+
+
+def _subject_crowd(text: str, sents: list[tuple[int, int]], km: re.Match[str], add: Any) -> None:
+    """A crowd verb with no count beside it takes the counted people who are the subject of
+    its sentence: "约300名群众因…有异议，在县政务服务中心门前聚集"."""
+    a, _ = _sentence_of(sents, km.start())
+    lo = max(a, km.start() - 60)
+    cands = [c for c in _COUNT_BEFORE.finditer(text, lo, km.start())
+             if (c.group("noun") or (c.group("cls") or "") in ("名", "位", "号人", "户"))
+             and not re.fullmatch(_VAGUE, c.group("num"))]
+    if not cands:
+        return
+    c = cands[-1]
+    between = text[c.end():km.start()]
+    if _KEYWORD_RE.search(between):
+        return  # another count's term sits between: it is not this crowd
+    if c.group("cls") == "户":
+        add("households", c.group("num"), (c.start(), km.end()), True, km.start())
+    else:
+        add("gathered", c.group("num"), (c.start(), km.end()), True, km.start())
 
 
 def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
