@@ -324,7 +324,11 @@ _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|�
                          r"(?:村民|业主|工人|工友|家长|居民|群众|农民工|职工|商户|投资人|储户|老人)们[^，。！？]{0,10}?"
                          r"(?:去|到|找)[^，。！？]{0,6}?(?:政府|信访|局|讨说法|要说法|上访|维权|报案)|"
                          r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
-_RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移")
+_RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移|全部转移出来|都救出来了|全部救出来")
+# where being trapped is deadly in itself (a mine, rubble, a fire, rising water on a roof):
+# a village cut off by a flood is trapped in a hazard too, but is no 重大 event by that alone
+_DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|塌了|透水|冒顶|瓦斯|爆炸|火场|大火|着火|起火|浓烟|"
+                          r"屋顶|房顶|激流|水中|树上|洞内|隧道|车里|车内|船上")
 _HAZARD = re.compile(r"洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
@@ -375,6 +379,7 @@ class Figures:
     mentions: list[Mention] = field(default_factory=list)
     cues: dict[str, Any] = field(default_factory=dict)
     trapped_in_hazard: bool = False
+    trapped_deadly: bool = False
     rescued: bool = False
     no_casualties: bool = False
 
@@ -748,6 +753,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     fig.no_casualties = bool(_NO_CASUALTY.search(text))
     fig.rescued = bool(_RESCUED.search(text))
     fig.trapped_in_hazard = bool(fig.trapped) and bool(_HAZARD.search(text))
+    fig.trapped_deadly = fig.trapped_in_hazard and bool(_DEADLY_TRAP.search(text))
     _find_cues(text, sents, places, fig, grievance)
     return fig
 
@@ -902,8 +908,10 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
     trapped = f.trapped or 0
     if trapped:
         if f.trapped_in_hazard and not f.rescued:
-            if trapped >= 10:
+            if trapped >= 10 and f.trapped_deadly:
                 at_least("II", f"{trapped}人被困于危险环境（重大险情）")
+            elif trapped >= 10:
+                at_least("III", f"{trapped}人被困（道路中断等，暂无致命险情）")
             elif trapped >= 3:
                 at_least("III", f"{trapped}人被困于危险环境")
         elif trapped >= 10:
