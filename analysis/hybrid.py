@@ -117,7 +117,9 @@ class HybridAnalyzer:
         # severity
         severity = r.severity
         p_serious = sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
-        if severity == "IV" and p_serious >= self.lift_to_iii and r.relevant:
+        if severity == "IV" and p_serious >= self.lift_to_iii and r.relevant and _states_minor_toll(r):
+            reasons.append(f"等级：模型判断为较大及以上的概率 {p_serious:.2f}，但帖子所述伤亡低于较大标准，维持 IV")
+        elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant:
             severity = "III"
             reasons.append(f"等级：模型判断为较大及以上事件的概率 {p_serious:.2f}，由 IV 上调为 III（I/II 须有数字或明确线索）")
         # disposition
@@ -152,6 +154,17 @@ class HybridAnalyzer:
             embedding=[round(float(x), 5) for x in o.embedding],
             analyzer=self.name,
         )
+
+
+_TOLL_KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned")
+
+
+def _states_minor_toll(r: Score) -> bool:
+    """The post states its casualties (or that there were none) and the rules found them
+    below 较大: "2人轻伤", "致2人死亡", "未造成人员伤亡". The model's sense that the story
+    sounds serious does not outweigh the toll the post itself gives."""
+    fig = r.explanation.get("figures") or {}
+    return bool(fig.get("no_casualties") or fig.get("rescued") or any(fig.get(k) for k in _TOLL_KINDS))
 
 
 def _model_text(item: AnalysisInput) -> str:
