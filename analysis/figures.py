@@ -145,7 +145,7 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
-              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|(?<=[个人名位子娃生工民属])(?:就这么|就|都|全|全部|当场|已经|也)?没了(?![钱家工地房车饭水电])|当场(?:就)?走了|条(?:鲜活的)?(?:人命|生命)",
+              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|都|全|全部|当场|已经|也)?没了(?![钱家工地房车饭水电])|当场(?:就)?走了|条(?:鲜活的)?(?:人命|生命)",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
     "trapped": r"被困人员|被困|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没跑出来|没逃出来|没能?救出来?|没挖出来|被埋|埋了|埋压|掩埋|被压|围困",
@@ -167,7 +167,7 @@ _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中�
            r"茶农|果农|菜农|采茶工|小娃娃|娃娃|娃|摊主|快递员|外卖员|骑手|队员|扑火队员|消防员|老师|教师|"
            r"师傅|住户|人家|家庭|搬迁户|拆迁户|被拆迁户|员工|同学|病友|妇女|男子|女子|村民代表)")
 _CLASSIFIER = (rf"(?:人次|号人|口子|口人|[人名位户口例具]|"
-               rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被]|(?![\u4e00-\u9fffA-Za-z0-9])))")
+               rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被了变]|(?![\u4e00-\u9fffA-Za-z0-9])))")
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
 # a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
@@ -551,6 +551,9 @@ def _count_before(text: str, kw_start: int, window: int = 16,
     return last, lo
 
 
+_CHANGED_TO = re.compile(rf"(?:变成|变为|升至|升到|增至|增加到|上升到|上升至)(?P<num>{NUM})(?P<cls>{_CLASSIFIER})")
+
+
 def _count_after(text: str, kw_end: int, window: int = 14) -> re.Match[str] | None:
     seg = text[kw_end:kw_end + window]
     for m in _COUNT_AFTER.finditer(seg):
@@ -559,7 +562,8 @@ def _count_after(text: str, kw_end: int, window: int = 14) -> re.Match[str] | No
             gap = gap[1:]  # "遇难人数：13人", "死亡：11人": a colon between the term and its count
         if _GAP_STOP.search(gap) or len(gap) > 10:
             return None
-        return m
+        # "重伤人数从11个变成15个了": the count it became
+        return _CHANGED_TO.match(text, kw_end + m.end()) or m
     return None
 
 
@@ -628,8 +632,9 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             if cg is not None:
                 add("poisoned", "二十", (cg.start(), km.end()), kw_pos=km.start())
                 continue
-        if found is None and kind == "gathered" and km.start() > 0 and text[km.start() - 1] in "，," \
-                and _STRONG_GATHER.fullmatch(kw):
+        if found is None and km.start() > 0 and text[km.start() - 1] in "，," and (
+                (kind == "gathered" and _STRONG_GATHER.fullmatch(kw)) or (kind == "deaths" and kw.endswith("没了"))):
+            # "挖出来四个人，都没了": the count, then what became of them
             # "县城广场现在起码上千人，拉着横幅喊口号": the crowd's size, then what it does
             found = _count_before(text, km.start() - 1)
         household = False
@@ -651,7 +656,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
                     _subject_crowd(text, sents, km, add)
                 continue
             household = ma.group("cls") == "户"
-            offset = 0 if ma.re in (_COUNT_NEXT_CLAUSE, _COUNT_NEXT_TALLY, _COUNT_NEXT_RISE, _BARE_AFTER) else km.end()
+            offset = 0 if ma.re in (_COUNT_NEXT_CLAUSE, _COUNT_NEXT_TALLY, _COUNT_NEXT_RISE, _BARE_AFTER, _CHANGED_TO) else km.end()
             span = (km.start(), offset + ma.end())
             num = ma.group("num")
         if household and kind == "evacuated":
