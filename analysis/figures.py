@@ -145,10 +145,10 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
-              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|都|全|全部|当场|已经|也)?没了(?![钱家工地房车饭水电])|当场(?:就)?走了|条(?:鲜活的)?(?:人命|生命)",
+              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|都|全|全部|当场|已经|也)?没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
-    "trapped": r"被困人员|被困|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没跑出来|没逃出来|没能?救出来?|没挖出来|被埋|埋了|埋压|掩埋|被压|围困",
+    "trapped": r"被困人员|被困|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没跑出来|没逃出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
     "poisoned": r"病例|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
@@ -265,6 +265,8 @@ _COUNT_NEXT_RISE = re.compile(
     r"[^，,。！？!?；;\n]{0,8}[，,][^，,。！？!?；;\n]{0,12}?(?:升至|升到|上升到|上升至|增至|增加到|增加至|达到)"
     + _NEXT_COUNT.replace("(?=[", "(?=了|[")
 )
+# lives counted: "十二条人命", "六条鲜活的生命"
+_LIVES = re.compile(rf"(?<!第)(?P<num>{NUM})条(?:鲜活的?)?(?:人命|生命)")
 # "一个都没上来", "一个也没救出来": none of the group counted before
 _NONE_OF = re.compile(r"一个(?:都|也)没(?:能)?(?=上来|出来|救|挖|找|跑|逃|活)")
 # a casualty term negated right before it: "12个孩子都没有受伤", "未造成人员伤亡"
@@ -329,7 +331,7 @@ _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成�
 # a village cut off by a flood is trapped in a hazard too, but is no 重大 event by that alone
 _DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|塌了|透水|冒顶|瓦斯|爆炸|火场|大火|着火|起火|浓烟|"
                           r"屋顶|房顶|激流|水中|树上|洞内|隧道|车里|车内|船上")
-_HAZARD = re.compile(r"洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
+_HAZARD = re.compile(r"埋|洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -717,6 +719,9 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             size, _ = _value(c.group("num"))
             add("gathered", c.group("num"), (c.start(), m.end()), (size or 0) >= 200, m.start())
 
+    for m in _LIVES.finditer(text):
+        add("deaths", m.group("num"), m.span())
+
     for m in (_DEATH_INJURY.finditer(text) if "死" in text else ()):
         if m.group("d"):
             if m.group("d") == "万" or m.group("d").endswith("万"):
@@ -948,9 +953,7 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
     if f.cues.get("protest") and not gathered:
         at_least("III", f"群众现场抗议（{f.cues['protest']}），人数未明")
     evacuated = f.evacuated or 0
-    if evacuated >= 10_000:
-        at_least("I", f"紧急转移{evacuated}人（全县性重大灾害）")
-    elif evacuated >= 1000:
+    if evacuated >= 1000:  # "数千人紧急转移" is 重大; more, alone, is no 特别重大 (that needs deaths or a county-wide disaster)
         at_least("II", f"紧急转移{evacuated}人（数千人）")
     elif evacuated >= 100:
         at_least("III", f"转移{evacuated}人")

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/eval_severity.py [--analyzer model|rules] [--misses] FILE.jsonl ...
 
-Files are in the training-data format (``text``/``title`` + label fields) or the dev
-format (``{"post", "labels"}``). Each file is scored by the same path as
+Files are in the training-data format (``text``/``title`` + label fields), the dev
+format (``{"post", "labels"}``) or the demo corpus's (posts with ``demo_labels``). Each file is scored by the same path as
 ``tingfeng analyze`` and reported with the ``tingfeng eval`` metrics, plus gold×predicted
 severity counts. ``--misses`` lists the severity errors with their text: use it on our own
 data only (the dev set stays unseen).
@@ -40,6 +40,9 @@ def labeled_lines(path: Path, part: str | None = None) -> tuple[list[bytes], lis
             continue
         if "post" in row:
             post, lab = row["post"], row["labels"]
+        elif "demo_labels" in row:  # the demo corpus carries its labels inside the post
+            lab = row.pop("demo_labels")
+            post = row
         else:
             post = {"id": str(row.get("id") or f"{path.stem}-{no}"),
                     "platform": "forum" if row.get("title") else "weibo",
