@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -224,7 +225,9 @@ _DEATH_INJURY = re.compile(rf"(?P<d>{NUM})死(?P<i>{NUM})伤|(?<=[致成共已])
 # looking back: strong cues hold for the whole sentence, weak ones for the clause
 # (and the one before it) unless the clause says it is happening now
 _RETRO = re.compile(r"去年今日|去年的今天|[一二两三四五六七八九十\d]+年前的今天|周年|[一二两三四五六七八九十\d]+年前|多年前|回顾|纪念|悼念|缅怀|祭奠|历史上|往事")
-_RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年")
+# a year before this one: "1996年那次瓦斯爆炸，死了二十几个人"
+_PAST_YEARS = "|".join(str(y) for y in range(1949, datetime.now().year))
+_RETRO_WEAK = re.compile(rf"(?<!\d)(?:{_PAST_YEARS})年|去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年")
 _NOW = re.compile(r"今天|今日|今晨|今早|昨天|昨日|昨晚|昨夜|目前|刚刚|刚才|现在|近日|日前|本周|当天|此刻|正在|截至|至今|今年")
 _DRILL = re.compile(r"演练|演习|假想|桌面推演|模拟(?:演练|事故|场景|火灾|地震|险情|疏散)")
 # period totals ("今年以来累计接诊…"): statistics over months, not one incident
@@ -236,8 +239,8 @@ _PERIOD_TOTAL = re.compile(
 _HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会|易发生|容易发生|易发|高发季节|多发季节")
 _CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
 _REFUTED = re.compile(r"谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
-_HEARSAY = re.compile(r"朋友圈说|群里说|网上说|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
-_REFUTED_POST = re.compile(r"别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
+_HEARSAY = re.compile(r"朋友圈说|群里说|网上说|网上传|网上在传|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
+_REFUTED_POST = re.compile(r"没这回事|没有这回事|别再转了|别转了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
 _FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府")
@@ -568,6 +571,7 @@ def _count_before(text: str, kw_start: int, window: int = 16,
     return last, lo
 
 
+_KIN = re.compile(r"家属|亲属|家人|子女|父母|妻子|丈夫|儿女|遗属")
 _CHANGED_TO = re.compile(rf"(?:变成|变为|升至|升到|增至|增加到|上升到|上升至)(?P<num>{NUM})(?P<cls>{_CLASSIFIER})")
 
 
@@ -577,8 +581,8 @@ def _count_after(text: str, kw_end: int, window: int = 14) -> re.Match[str] | No
         gap = seg[:m.start()]
         if gap[:1] in (":", "："):
             gap = gap[1:]  # "遇难人数：13人", "死亡：11人": a colon between the term and its count
-        if _GAP_STOP.search(gap) or len(gap) > 10:
-            return None
+        if _GAP_STOP.search(gap) or len(gap) > 10 or _KIN.search(gap):
+            return None  # "遇难矿工家属三十多人": the count is of the relatives
         # "重伤人数从11个变成15个了": the count it became
         return _CHANGED_TO.match(text, kw_end + m.end()) or m
     return None
