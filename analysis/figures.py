@@ -169,6 +169,7 @@ _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中�
            r"茶农|果农|菜农|采茶工|小娃娃|娃娃|娃|摊主|快递员|外卖员|骑手|队员|扑火队员|消防员|老师|教师|"
            r"师傅|住户|人家|家庭|搬迁户|拆迁户|被拆迁户|员工|同学|病友|妇女|男子|女子|村民代表)")
 _CLASSIFIER = (rf"(?:人次|号人|口子|口人|[人名位户口例具]|"
+               rf"个(?![月天年班组队批])(?=[\u4e00-\u9fff]{{1,6}}?(?:{_PEOPLE})(?![\u4e00-\u9fff]{{0,2}}(?:费|款|钱|证)))|"
                rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被了变]|(?![\u4e00-\u9fffA-Za-z0-9])))")
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
@@ -199,7 +200,7 @@ _GRIEVANCE = re.compile(
     r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤|"
     r"没拿到|没发|不发|没给|不给|不退|欠|克扣|跑路|跑了|暴雷|爆雷|烂尾|延期交房|骗|租金|征地款|遣散费|"
     r"养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
-    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运"
+    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|围了|围住|焚烧厂|垃圾场|化工项目"
 )
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
 _PRESENT_IN_HAZARD = re.compile(
@@ -272,6 +273,11 @@ _COUNT_NEXT_RISE = re.compile(
 )
 # the dead counted by what they left: "我数了二十三张遗像", "16座新坟"
 _MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)")
+_NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
+# those not among the survivors: "车上二十几个游客，活下来的只有六个"
+_SURVIVORS = re.compile(
+    rf"(?P<total>{NUM})(?:个|名|位|口)(?:人|{_PEOPLE})?[^。！？]{{0,14}}?(?:活下来的|救出来的|生还的|幸存的|获救的|活着的)"
+    rf"(?:只有|仅有|仅|才|就)(?P<alive>{NUM})")
 # "这次煤矿事故走了十九个人，今天头七": 走了 is a death only where mourning is spoken of
 _GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
 _MOURNING = re.compile(r"头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
@@ -291,7 +297,7 @@ _KW_NEGATED = re.compile(r"(?:没有|没|未|无|并未|均未|都没有?|均无
 # a count that is a threshold, not a toll: "死亡3人以上的较大事故"
 _THRESHOLD_AFTER = re.compile(r"(?:以上|及以上|以下|及以下)")
 # a crowd at a festivity, a show or a market is no grievance unless the post names one
-_FESTIVE = re.compile(r"欢迎|夹道|庆祝|庆典|演出|晚会|庙会|夜市|马拉松|比赛|赛事|招聘会|观看|游玩|旅游|赶集|赶街|"
+_FESTIVE = re.compile(r"表演|杂技|欢迎|夹道|庆祝|庆典|演出|晚会|庙会|夜市|马拉松|比赛|赛事|招聘会|观看|游玩|旅游|赶集|赶街|"
                       r"过节|节日|春节|元宵|中秋|国庆|烟花|广场舞|参观|展会|集市|开业|音乐节|灯会|看热闹|围观")
 # collective action by a group counted earlier: "我们车间六十多个人…今天大家都不干了，全部坐在厂门口"
 _REFERENT_GATHER = re.compile(
@@ -648,8 +654,8 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
                  else _count_before(text, km.start()))
         if found is None and kind == "poisoned":
             cg = None
-            for cg in _CLASS_GROUP.finditer(text, max(0, km.start() - 30), km.start()):
-                pass
+            for found_cg in _CLASS_GROUP.finditer(text, max(0, km.start() - 30), km.start()):
+                cg = found_cg
             if cg is not None:
                 add("poisoned", "二十", (cg.start(), km.end()), kw_pos=km.start())
                 continue
@@ -745,6 +751,14 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     if _MOURNING.search(text):
         for m in _GONE.finditer(text):
             add("deaths", m.group("num"), m.span())
+        if "名单" in text:
+            for m in _NAMES_LISTED.finditer(text):
+                add("deaths", m.group("num"), m.span())
+    for m in _SURVIVORS.finditer(text):
+        total, _ = _value(m.group("total"))
+        alive, _ = _value(m.group("alive"))
+        if total and alive is not None and total > alive:
+            add("missing", str(total - alive), m.span())
     for m in _CROWD_ESTIMATE.finditer(text):
         a, b = _sentence_of(sents, m.start())
         if _CROWD_SCENE.search(text, a, b):
