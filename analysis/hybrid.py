@@ -2,9 +2,11 @@
 
 - sentiment, topic: the model's probabilities blended with the rules' distribution
   (the model reads context and paraphrase; the lexicon pins domain terms and sarcasm);
-- severity: the figures and cues the rules extract decide I/II, so a grade that starts a
-  5-hour clock always rests on evidence an analyst can see; the model may lift IV to III
-  when it is confident, never to I/II on its own;
+- severity: the figures and cues the rules extract decide I/II wherever the post states
+  them, so a stated toll is never overruled; the model may lift a figure-less IV to III
+  when it is confident, and a post that states no figures at all to II when it is very
+  confident (a threshold calibrated per artifact so that it adds no false I/II on our
+  own data; off when the manifest has none);
 - township: the gazetteer (the model has no map);
 - disposition: the model, overridden by hard rules (I/II → major_issue, rumor cues → rumor);
 - embedding: the model's sentence vector, used for event grouping.
@@ -24,6 +26,7 @@ W_MODEL_SENTIMENT = 0.85  # chosen on analysis/model/data/val.jsonl (our own), n
 W_MODEL_TOPIC = 0.8
 LIFT_TO_III = 0.70  # default P(I..III) the model needs to lift a figure-less IV to III;
 # an artifact's manifest may carry its own ("calibration", written by analysis.model.calibrate)
+MAJOR_FROM_MODEL = 1.01  # P(I)+P(II) for a figure-less post to be 重大 on the model's word: off unless calibrated
 MAX_TOPICS = 3
 SECONDARY_MIN = 0.15
 
@@ -55,6 +58,7 @@ class HybridAnalyzer:
         self.name = f"model+rules/{backend}" if backend else "model+rules"
         cal = (getattr(classifier, "manifest", None) or {}).get("calibration") or {}
         self.lift_to_iii = float(cal.get("lift_to_iii", LIFT_TO_III))
+        self.major_from_model = float(cal.get("major_from_model", MAJOR_FROM_MODEL))
         # (floor, scale) for the embedding cosine in event grouping (kernel.domain.events)
         self.embedding_calibration: tuple[float, float] | None = (
             (float(cal["emb_floor"]), float(cal["emb_scale"])) if "emb_floor" in cal else None
@@ -117,7 +121,13 @@ class HybridAnalyzer:
         # severity
         severity = r.severity
         p_serious = sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
-        if severity == "IV" and p_serious >= self.lift_to_iii and r.relevant and _states_minor_toll(r):
+        p_major = o.severity.get("I", 0.0) + o.severity.get("II", 0.0)
+        if (SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and r.relevant
+                and not _states_figures(r)):
+            severity = "II"
+            reasons.append(f"等级：帖子未给出伤亡、聚集等数字，模型判断为重大及以上事件的概率 {p_major:.2f}"
+                           f"（≥ {self.major_from_model:.2f}）→ 按重大（II）处置，请核实规模")
+        elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant and _states_minor_toll(r):
             reasons.append(f"等级：模型判断为较大及以上的概率 {p_serious:.2f}，但帖子所述伤亡低于较大标准，维持 IV")
         elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant:
             severity = "III"
@@ -165,6 +175,16 @@ def _states_minor_toll(r: Score) -> bool:
     sounds serious does not outweigh the toll the post itself gives."""
     fig = r.explanation.get("figures") or {}
     return bool(fig.get("no_casualties") or fig.get("rescued") or any(fig.get(k) for k in _TOLL_KINDS))
+
+
+_COUNT_KINDS = (*_TOLL_KINDS, "hospitalized", "evacuated", "gathered", "complainants", "households")
+
+
+def _states_figures(r: Score) -> bool:
+    """The post states counts (of any kind) or says nobody was hurt: its scale is then the
+    rules' to judge, not the model's."""
+    fig = r.explanation.get("figures") or {}
+    return bool(fig.get("no_casualties") or fig.get("rescued") or any(fig.get(k) for k in _COUNT_KINDS))
 
 
 def _model_text(item: AnalysisInput) -> str:
