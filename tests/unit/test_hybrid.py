@@ -122,3 +122,34 @@ def test_the_artifact_calibration_replaces_the_default_lift_threshold():
     clf.manifest = {"calibration": {"lift_to_iii": 0.6}}
     [s] = HybridAnalyzer(load_reference_cached(), clf).analyze([item("城关镇新华路的路灯坏了三个月，没人管")])
     assert s.severity == "III"
+
+
+def test_a_calibrated_model_grades_a_figure_less_disaster_major_and_says_so():
+    # given an artifact calibrated to trust P(I)+P(II) ≥ 0.95 when the post states no figures
+    clf = FakeClassifier(out(sev="II", p=0.97))
+    clf.manifest = {"calibration": {"major_from_model": 0.95}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    # when a post describes a disaster without a single count
+    [s] = an.analyze([item("县医院走廊、大厅全躺满了中毒的学生，隔壁县的救护车都调来了")])
+    # then it is 重大, and the explanation tells the analyst to verify the scale
+    assert s.severity == "II" and s.disposition == "major_issue"
+    assert any("未给出" in r and "核实" in r for r in s.explanation["rules"])
+    # but a post that states its toll keeps the grade the toll justifies
+    [t] = an.analyze([item("东坝镇一辆货车侧翻，造成2人受伤")])
+    assert t.severity in ("III", "IV")
+    # and without the calibration the model never starts a 5-hour clock on its own
+    clf.manifest = {}
+    [u] = HybridAnalyzer(load_reference_cached(), clf).analyze(
+        [item("县医院走廊、大厅全躺满了中毒的学生，隔壁县的救护车都调来了")])
+    assert u.severity in ("III", "IV")
+
+
+def test_a_stated_minor_toll_is_not_lifted_by_a_worried_model():
+    clf = FakeClassifier(out(sev="III", p=0.99))
+    clf.manifest = {"calibration": {"lift_to_iii": 0.9}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    minor, figureless = an.analyze([item("南河大桥北段发生追尾事故，2人轻伤，已送医治疗"),
+                                    item("东坝化工厂那边一早上救护车没停过，整个车间都被抬出来了")])
+    assert minor.severity == "IV"
+    assert any("低于较大标准" in r for r in minor.explanation["rules"])
+    assert figureless.severity == "III"
