@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-fast lint bench model model-train browser clean
+.PHONY: install run demo test test-fast lint bench model model-train model-head browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,12 +29,19 @@ model: install
 	$(BIN)/python -m analysis.model.convert
 	$(BIN)/python -m analysis.model.onnx_export
 
-## model-train: retrain the committed artifact (CPU, ~17 min on 2 cores; see docs/model-card.md), then recalibrate
+## model-train: retrain the committed artifact (CPU, ~17 min on 2 cores; see docs/model-card.md):
+## the network, then its severity head on the authored incident posts, then export and recalibrate
 model-train: install
 	$(BIN)/python -m analysis.model.convert
 	$(BIN)/python -m analysis.model.train
-	$(BIN)/python -m analysis.model.onnx_export --force
+	$(MAKE) model-head
 	$(BIN)/python -m analysis.model.calibrate --write
+
+## model-head: refit only the severity head (frozen features, ~2 min), re-export, recalibrate severity
+model-head: install
+	$(BIN)/python -m analysis.model.severity_head --write
+	$(BIN)/python -m analysis.model.onnx_export --force
+	$(BIN)/python -m analysis.model.calibrate --write --skip-events
 
 ## browser: Debian's chromium for the console tests (skipped with a reason when absent)
 browser:

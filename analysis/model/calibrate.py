@@ -38,7 +38,7 @@ VAL = Path(__file__).resolve().parent / "data" / "val.jsonl"
 # 73 incident posts (I/II/III and look-alike IV) written in session 2, kept out of training
 INCIDENTS = Path(__file__).resolve().parent / "data" / "val_incidents.jsonl"
 
-LIFT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 1.01)
+LIFT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01)
 MAJOR_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01)
 FLOOR_GRID = (0.88, 0.90, 0.92, 0.94, 0.95, 0.96)
 SCALE_GRID = (4.0, 5.0, 6.0)
