@@ -37,9 +37,10 @@ model-train: install
 	$(MAKE) model-head
 	$(BIN)/python -m analysis.model.calibrate --write
 
-## model-head: refit only the severity head (frozen features, ~2 min), re-export, recalibrate severity
+## model-head: refit the severity and sentiment heads on frozen features (~4 min), re-export, recalibrate severity
 model-head: install
-	$(BIN)/python -m analysis.model.severity_head --write
+	$(BIN)/python -m analysis.model.head_refit --task severity --write
+	$(BIN)/python -m analysis.model.head_refit --task sentiment --write
 	$(BIN)/python -m analysis.model.onnx_export --force
 	$(BIN)/python -m analysis.model.calibrate --write --skip-events
 

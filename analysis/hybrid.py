@@ -59,6 +59,7 @@ class HybridAnalyzer:
         cal = (getattr(classifier, "manifest", None) or {}).get("calibration") or {}
         self.lift_to_iii = float(cal.get("lift_to_iii", LIFT_TO_III))
         self.major_from_model = float(cal.get("major_from_model", MAJOR_FROM_MODEL))
+        self.w_sentiment = float(cal.get("w_sentiment", W_MODEL_SENTIMENT))
         # (floor, scale) for the embedding cosine in event grouping (kernel.domain.events)
         self.embedding_calibration: tuple[float, float] | None = (
             (float(cal["emb_floor"]), float(cal["emb_scale"])) if "emb_floor" in cal else None
@@ -107,7 +108,7 @@ class HybridAnalyzer:
         rules_sent = {lab: 0.0 for lab in ("negative", "neutral", "positive")}
         rules_sent[r.sentiment] = 1.0
         sarcasm = any("反讽" in x for x in r.explanation.get("rules", []))
-        sent = _blend(o.sentiment, rules_sent, W_MODEL_SENTIMENT)
+        sent = _blend(o.sentiment, rules_sent, self.w_sentiment)
         if sarcasm:
             sent = rules_sent
             reasons.append("情感：规则识别出反讽，以规则为准")

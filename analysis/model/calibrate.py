@@ -39,6 +39,7 @@ VAL = Path(__file__).resolve().parent / "data" / "val.jsonl"
 INCIDENTS = Path(__file__).resolve().parent / "data" / "val_incidents.jsonl"
 
 LIFT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01)
+SENT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 MAJOR_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01)
 FLOOR_GRID = (0.88, 0.90, 0.92, 0.94, 0.95, 0.96)
 SCALE_GRID = (4.0, 5.0, 6.0)
@@ -76,16 +77,17 @@ def _score_sets(analyzer) -> list[tuple[list, list, list[str]]]:
             for i, r in enumerate(rows)
         ]
         gold = [(r.get("demo_labels") or r)["severity"] for r in rows]
+        gold_sent = [(r.get("demo_labels") or r)["sentiment"] for r in rows]
         rules = analyzer.rules.analyze(items)
         outs = analyzer.classifier.predict([_model_text(it) for it in items])
-        sets.append((rules, outs, gold))
+        sets.append((rules, outs, gold, gold_sent))
     return sets
 
 
 def _grades(analyzer, sets) -> tuple[int, int, int, int, int]:
     """(hits, total, majors caught, majors, false majors) of the hybrid as set now."""
     hit = total = caught = majors = false = 0
-    for rules, outs, gold in sets:
+    for rules, outs, gold, _ in sets:
         for r, o, g in zip(rules, outs, gold, strict=True):
             p = analyzer.combine(r, o).severity
             hit += p == g
@@ -94,6 +96,24 @@ def _grades(analyzer, sets) -> tuple[int, int, int, int, int]:
             caught += g in ("I", "II") and p in ("I", "II")
             false += p in ("I", "II") and g not in ("I", "II")
     return hit, total, caught, majors, false
+
+
+def choose_sentiment_weight(analyzer, sets) -> tuple[float, dict[str, float]]:
+    """The model's weight in the sentiment blend with the rules: best pooled macro-F1."""
+    from analysis.metrics import macro_f1  # noqa: PLC0415
+
+    scores: dict[str, float] = {}
+    for w in SENT_GRID:
+        analyzer.w_sentiment = w
+        gold, pred = [], []
+        for rules, outs, _, gold_sent in sets:
+            pred += [analyzer.combine(r, o).sentiment for r, o in zip(rules, outs, strict=True)]
+            gold += gold_sent
+        scores[str(w)] = round(macro_f1(gold, pred, ["negative", "neutral", "positive"]), 4)
+        log(f"w_sentiment {w}: sentiment macro-F1 {scores[str(w)]:.3f} ({len(gold)} pooled posts)")
+    best = max(SENT_GRID, key=lambda w: (scores[str(w)], w))
+    analyzer.w_sentiment = best
+    return best, scores
 
 
 def choose_major(analyzer, sets) -> tuple[float, dict[str, str]]:
@@ -161,16 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     analyzer = HybridAnalyzer(ref, PostClassifier.shared())
     sets = _score_sets(analyzer)
     analyzer.lift_to_iii = 1.01
+    w_sent, sent_scores = choose_sentiment_weight(analyzer, sets)
     major, major_report = choose_major(analyzer, sets)
     lift, lift_scores = choose_lift(analyzer, sets)
-    result: dict = {"major_from_model": major, "major_from_model_grid": major_report,
+    result: dict = {"w_sentiment": w_sent, "w_sentiment_macro_f1": sent_scores, "major_from_model": major, "major_from_model_grid": major_report,
                     "lift_to_iii": lift, "lift_to_iii_accuracy": lift_scores}
     if not args.skip_events:
         (floor, scale), emb_scores = choose_embedding(args.spec_dir)
         result |= {"emb_floor": floor, "emb_scale": scale, "event_bcubed_f1": emb_scores}
     result["chosen_on"] = ("analysis/model/data/val.jsonl + val_incidents.jsonl + the even-id half of"
                            " authored/*.jsonl + demo/corpus.jsonl (never the dev set)")
-    log(f"chosen: major_from_model {major}, lift_to_iii {lift}" + (f", emb_floor {result.get('emb_floor')}, emb_scale "
+    log(f"chosen: w_sentiment {w_sent}, major_from_model {major}, lift_to_iii {lift}" + (f", emb_floor {result.get('emb_floor')}, emb_scale "
                                          f"{result.get('emb_scale')}" if "emb_floor" in result else ""))
     if args.write:
         path = artifact_dir() / MANIFEST

@@ -68,7 +68,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="labels to learn from the training half of data/authored/*.jsonl, e.g. "
         "'severity,topic,disposition' (default: none; that run cost validation sentiment "
         "0.967 -> 0.948, so the committed artifact learns them in its severity head only: "
-        "analysis.model.severity_head)",
+        "analysis.model.head_refit)",
     )
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=20261104)
