@@ -274,6 +274,9 @@ _COUNT_NEXT_RISE = re.compile(
 # the dead counted by what they left: "我数了二十三张遗像", "16座新坟"
 _MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)")
 _NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
+_MEMORIAL_WORDS = re.compile(r"遗像|新坟|棺材|遗体|骨灰盒|尸体")
+_SURVIVOR_WORDS = re.compile(r"活下来的|救出来的|生还的|幸存的|获救的|活着的")
+_ESTIMATE_WORDS = re.compile(r"估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足")
 # those not among the survivors: "车上二十几个游客，活下来的只有六个"
 _SURVIVORS = re.compile(
     rf"(?P<total>{NUM})(?:个|名|位|口)(?:人|{_PEOPLE})?[^。！？]{{0,14}}?(?:活下来的|救出来的|生还的|幸存的|获救的|活着的)"
@@ -717,7 +720,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
                 else:  # a large group at an office is a crowd there, a small one a complaint
                     add("gathered", c.group("num"), (lo + c.start(), m.end()), (size or 0) >= 100, m.start())
 
-    for m in _WE_GROUP.finditer(text):
+    for m in (_WE_GROUP.finditer(text) if "我们" in text else ()):
         add("households" if m.group("cls") == "户" else "gathered", m.group("num"), m.span(), False)
 
     for m in _REFERENT_GATHER.finditer(text):
@@ -744,26 +747,27 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             size, _ = _value(c.group("num"))
             add("gathered", c.group("num"), (c.start(), m.end()), (size or 0) >= 200, m.start())
 
-    for m in _LIVES.finditer(text):
+    # (each pass below starts with a count, which is slow to scan for: a cheap test of the
+    # words it needs comes first)
+    for m in (_LIVES.finditer(text) if "条" in text and ("人命" in text or "生命" in text) else ()):
         add("deaths", m.group("num"), m.span())
-    for m in _MEMORIALS.finditer(text):
+    for m in (_MEMORIALS.finditer(text) if _MEMORIAL_WORDS.search(text) else ()):
         add("deaths", m.group("num"), m.span())
-    if _MOURNING.search(text):
-        for m in _GONE.finditer(text):
+    if ("走了" in text or "名单" in text) and _MOURNING.search(text):
+        for m in (_GONE.finditer(text) if "走了" in text else ()):
             add("deaths", m.group("num"), m.span())
-        if "名单" in text:
-            for m in _NAMES_LISTED.finditer(text):
-                add("deaths", m.group("num"), m.span())
-    for m in _SURVIVORS.finditer(text):
+        for m in (_NAMES_LISTED.finditer(text) if "名单" in text else ()):
+            add("deaths", m.group("num"), m.span())
+    for m in (_SURVIVORS.finditer(text) if _SURVIVOR_WORDS.search(text) else ()):
         total, _ = _value(m.group("total"))
         alive, _ = _value(m.group("alive"))
         if total and alive is not None and total > alive:
             add("missing", str(total - alive), m.span())
-    for m in _CROWD_ESTIMATE.finditer(text):
+    for m in (_CROWD_ESTIMATE.finditer(text) if _ESTIMATE_WORDS.search(text) else ()):
         a, b = _sentence_of(sents, m.start())
         if _CROWD_SCENE.search(text, a, b):
             add("gathered", m.group("num"), m.span(), True)
-    for m in _AREA_EVACUATED.finditer(text):
+    for m in (_AREA_EVACUATED.finditer(text) if "撤" in text or "转移" in text else ()):
         add("evacuated", "1000", m.span())
 
     for m in (_DEATH_INJURY.finditer(text) if "死" in text else ()):
