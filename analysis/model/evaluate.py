@@ -1,10 +1,12 @@
 """Score a labeled JSONL file with the model and print its metrics.
 
-    python -m analysis.model.evaluate FILE.jsonl [--backend auto|onnx|torch] [--json OUT]
+    python -m analysis.model.evaluate FILE.jsonl [--backend auto|onnx|torch] [--json OUT] [--errors]
 
 Accepts both the dev format (``{"post": {...}, "labels": {...}}``) and the
 training-data format (``text``/``title`` + label fields).  Evaluation only:
-nothing here feeds back into training (the dev set must stay unseen).
+nothing here feeds back into training (the dev set must stay unseen: the per-post
+errors, texts included, are printed only with ``--errors`` and written to ``--json``
+only then too).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file", type=Path)
     ap.add_argument("--backend", default="auto", choices=["auto", "onnx", "torch"])
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--errors", action="store_true", help="list the misclassified posts (never on the dev set)")
     args = ap.parse_args(argv)
     res = evaluate_file(args.file, args.backend)
     print(f"{res['file']}: {res['n']} posts, backend {res['backend']}")
@@ -69,8 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  {task:<12} accuracy {res[task]['accuracy']:.3f}   "
             f"macro-F1 {res[task]['macro_f1']:.3f}"
         )
-    for e in res["errors"]:
-        print(f"  ✗ {e['text']}  sentiment {e['sentiment']}  topic {e['topic']}")
+    if args.errors:
+        for e in res["errors"]:
+            print(f"  ✗ {e['text']}  sentiment {e['sentiment']}  topic {e['topic']}")
+    else:
+        res.pop("errors")
     if args.json:
         args.json.write_text(json.dumps(res, indent=2, ensure_ascii=False), "utf-8")
     return 0
