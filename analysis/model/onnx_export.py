@@ -151,11 +151,26 @@ def export(
         "quantization": "dynamic int8: MatMul weights per channel, Gather (embeddings)",
         "opset": 17,
         "export_seconds": round(time.perf_counter() - t0, 1),
+        # the int8 graph depends on these builds (the same weights exported with other
+        # versions scored differently on borderline posts): record them with the file
+        "versions": _versions(),
     }
     (out / ONNX_MANIFEST).write_text(json.dumps(manifest, indent=2), "utf-8")
     size = (out / INT8).stat().st_size / 1e6
     log(f"done: {out / INT8} ({size:.0f} MB) in {time.perf_counter() - t0:.0f} s")
     return out / INT8
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    out = {}
+    for pkg in ("torch", "onnx", "onnxruntime", "transformers", "tokenizers"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "absent"
+    return out
 
 
 def _compare(clf, onnx_path: Path, texts: list[str]) -> dict:
