@@ -580,6 +580,7 @@ def _count_before(text: str, kw_start: int, window: int = 16,
     return last, lo
 
 
+_TALLY_START = re.compile(r"(?:共计|共有|合计|总计|一共|共)")
 _KIN = re.compile(r"家属|亲属|家人|子女|父母|妻子|丈夫|儿女|遗属")
 _CHANGED_TO = re.compile(rf"(?:变成|变为|升至|升到|增至|增加到|上升到|上升至)(?P<num>{NUM})(?P<cls>{_CLASSIFIER})")
 
@@ -590,6 +591,8 @@ def _count_after(text: str, kw_end: int, window: int = 14) -> re.Match[str] | No
         gap = seg[:m.start()]
         if gap[:1] in (":", "："):
             gap = gap[1:]  # "遇难人数：13人", "死亡：11人": a colon between the term and its count
+        if "\n" in gap and _TALLY_START.match(gap.rsplit("\n", 1)[1]) and not _GAP_STOP.search(gap.replace("\n", "")):
+            gap = ""  # a title's term, the body's tally: "…地震遇难者名单公布\n共计十五人"
         if _GAP_STOP.search(gap) or len(gap) > 10 or _KIN.search(gap):
             return None  # "遇难矿工家属三十多人": the count is of the relatives
         # "重伤人数从11个变成15个了": the count it became
