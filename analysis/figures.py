@@ -305,7 +305,7 @@ _FESTIVE = re.compile(r"表演|杂技|佳节|狂欢|火把节|泼水节|歌会|�
 # collective action by a group counted earlier: "我们车间六十多个人…今天大家都不干了，全部坐在厂门口"
 _REFERENT_GATHER = re.compile(
     r"(?:大家|大伙儿?|全部|全都|一起|集体|全村人?|都)[^，。！？；]{0,6}?"
-    r"(?:去了?|到了?|跑到|涌到|坐在|堵在|围在|聚在|站在|跪在|守在|坐满了|挤满了|站满了|堵了|围了)"
+    r"(?:(?<![拿收得找办领见等做看听遇想达])(?:去了?|到了?)|跑到|涌到|坐在|堵在|围在|聚在|站在|跪在|守在|坐满了|挤满了|站满了|堵了|围了)"
     r"|(?:门口|门前|大厅|院子里|路上)(?:坐满了|挤满了|站满了|围满了)"
 )
 # a group writing in the first person: "我们是…木工班组，共28人…至今分文未付"
@@ -738,7 +738,8 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             size, _ = _value(c.group("num"))
             if size and size >= 10:
                 kind = "households" if c.group("cls") == "户" else "gathered"
-                add(kind, c.group("num"), (c.start(), m.end()), size >= 200, m.start())
+                # households acting together are a collective complaint; people, a crowd if large
+                add(kind, c.group("num"), (c.start(), m.end()), kind == "households" or size >= 200, m.start())
 
     for m in _GROUP_GATHER.finditer(text):
         noun = m.group("noun")
