@@ -12,7 +12,8 @@ per artifact and stored in its ``manifest.json`` under ``calibration``:
 * ``lift_to_iii``: the model's P(I..III) above which a figure-less IV post is raised to
   III. Chosen, with that major threshold in place, to maximise severity accuracy of the
   hybrid on the pooled posts: our validation posts (``data/val.jsonl``), our incident
-  posts (``data/val_incidents.jsonl``), the validation half of the authored severity posts
+  posts (``data/val_incidents.jsonl``), our sentiment edge cases
+  (``data/val_sentiment_edges.jsonl``), the validation half of the authored severity posts
   (``data/authored/*.jsonl``, even ids; the odd half trains the model) and the demo corpus
   (``demo/corpus.jsonl``, whose ``demo_labels`` we wrote).
 * ``emb_floor`` / ``emb_scale``: how an embedding cosine turns into an event-match score
@@ -37,6 +38,9 @@ from .paths import artifact_dir
 VAL = Path(__file__).resolve().parent / "data" / "val.jsonl"
 # 73 incident posts (I/II/III and look-alike IV) written in session 2, kept out of training
 INCIDENTS = Path(__file__).resolve().parent / "data" / "val_incidents.jsonl"
+# 180 sentiment edge cases written in session 3 (praise amid hardship, neutral 通报 of incidents,
+# polite complaints), kept out of training
+SENTIMENT_EDGES = Path(__file__).resolve().parent / "data" / "val_sentiment_edges.jsonl"
 
 LIFT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01)
 SENT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
@@ -58,7 +62,7 @@ def _pooled_rows() -> list[list[dict]]:
 
     from .dataset import AUTHORED_DIR, authored_part  # noqa: PLC0415
 
-    out = [_rows(VAL), _rows(INCIDENTS), _rows(DEFAULT_CORPUS)]
+    out = [_rows(VAL), _rows(INCIDENTS), _rows(SENTIMENT_EDGES), _rows(DEFAULT_CORPUS)]
     for path in sorted((VAL.parent / AUTHORED_DIR).glob("*.jsonl")):
         out.append([r for r in _rows(path) if authored_part(str(r.get("id")), "val")])
     return out
@@ -189,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_events:
         (floor, scale), emb_scores = choose_embedding(args.spec_dir)
         result |= {"emb_floor": floor, "emb_scale": scale, "event_bcubed_f1": emb_scores}
-    result["chosen_on"] = ("analysis/model/data/val.jsonl + val_incidents.jsonl + the even-id half of"
-                           " authored/*.jsonl + demo/corpus.jsonl (never the dev set)")
+    result["chosen_on"] = ("analysis/model/data/val.jsonl + val_incidents.jsonl + val_sentiment_edges.jsonl"
+                           " + the even-id half of authored/*.jsonl + demo/corpus.jsonl (never the dev set)")
     log(f"chosen: w_sentiment {w_sent}, major_from_model {major}, lift_to_iii {lift}" + (f", emb_floor {result.get('emb_floor')}, emb_scale "
                                          f"{result.get('emb_scale')}" if "emb_floor" in result else ""))
     if args.write:
