@@ -57,6 +57,8 @@ class EvalResult:
     township_accuracy: float
     disposition_accuracy: float
     misses: list[dict] = field(default_factory=list)
+    # gold grade -> predicted grade -> posts
+    severity_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [
@@ -92,7 +94,12 @@ def evaluate(labels: Sequence[dict], preds: Sequence[dict], ids: Sequence[str] |
                                            ("disposition", g_disp[i], p_disp[i])) if g != p}
         if wrong:
             misses.append({"id": ids[i] if ids else i, "wrong": wrong})
+    confusion: dict[str, dict[str, int]] = {}
+    for g, p in zip(g_sev, p_sev, strict=True):
+        row = confusion.setdefault(g, {})
+        row[p] = row.get(p, 0) + 1
     return EvalResult(
+        severity_confusion=confusion,
         n=len(labels),
         sentiment_macro_f1=macro_f1(g_sent, p_sent, ["negative", "neutral", "positive"]),
         topic_accuracy=accuracy(g_top, p_top),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -74,11 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {path}  ({res.n} 条, {scorer.analyzer.name})")
         for name, _, value in res.rows():
             print(f"  {name:<14} {value}")
-        cm = Counter((lab["severity"], p["severity"]) for lab, p in zip(labels, preds, strict=True))
         print("  等级混淆（行=标注，列=判定）  " + "  ".join(f"{g:>4}" for g in GRADES))
         for g in GRADES:
-            if any(cm[(g, q)] for q in GRADES):
-                print(f"  {g:>30}  " + "  ".join(f"{cm[(g, q)]:>4}" for q in GRADES))
+            row = res.severity_confusion.get(g)
+            if row:
+                print(f"  {g:>30}  " + "  ".join(f"{row.get(q, 0):>4}" for q in GRADES))
         if args.misses:
             for lab, p in zip(labels, preds, strict=True):
                 if lab["severity"] != p["severity"]:

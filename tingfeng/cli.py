@@ -124,6 +124,7 @@ def analyze(
 def eval_(
     file: Annotated[Path, typer.Argument(help="带标注的 JSONL（{post, labels}）")],
     show_misses: Annotated[bool, typer.Option("--misses", help="列出判错的帖子")] = False,
+    confusion: Annotated[bool, typer.Option("--confusion", help="另列等级混淆表（行=标注，列=判定）")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出指标")] = False,
     event_context: EventContextOption = False,
 ) -> None:
@@ -155,7 +156,8 @@ def eval_(
     preds = [orjson.loads(x) for x in buf.getvalue().splitlines()]
     res = evaluate(labels, preds, ids)
     if as_json:
-        out.print_json(data={k: v for k, v in res.__dict__.items() if k != "misses"} | {"analyzer": scorer.analyzer.name})
+        hidden = {"misses"} | (set() if confusion else {"severity_confusion"})
+        out.print_json(data={k: v for k, v in res.__dict__.items() if k not in hidden} | {"analyzer": scorer.analyzer.name})
         return
     table = Table(title=f"评估结果（{res.n} 条，分析器：{scorer.analyzer.name}）")
     table.add_column("指标")
@@ -164,6 +166,17 @@ def eval_(
     for row in res.rows():
         table.add_row(*row)
     out.print(table)
+    if confusion:
+        grades = ("I", "II", "III", "IV")
+        cm = Table(title="等级混淆（行=标注，列=判定）")
+        cm.add_column("标注＼判定")
+        for g in grades:
+            cm.add_column(g, justify="right")
+        for g in grades:
+            row = res.severity_confusion.get(g)
+            if row:
+                cm.add_row(g, *(str(row.get(q, 0)) for q in grades))
+        out.print(cm)
     if show_misses:
         for m in res.misses:
             out.print(m["id"], m["wrong"])

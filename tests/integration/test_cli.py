@@ -127,3 +127,30 @@ def test_event_context_lifts_follow_ups_of_a_major_event_and_nothing_else():
     assert ctx["d"]["severity"] == alone["d"]["severity"] == "IV"
     assert ctx["e"]["severity"] == alone["e"]["severity"]
     assert "event_context" not in ctx["e"]["explanation"]
+
+
+def test_eval_can_show_the_severity_confusion(tmp_path):
+    # given two labeled posts: a major accident and a pothole
+    f = tmp_path / "labeled.jsonl"
+    base = {"platform": "weibo", "title": None, "published_at": "2026-11-20T08:00:00+08:00"}
+    rows = [
+        {"post": base | {"id": "a", "text": "石门煤矿透水，已造成12人死亡"},
+         "labels": {"sentiment": "neutral", "topic": "work_safety", "severity": "II", "township": "石门镇",
+                    "disposition": "major_issue"}},
+        {"post": base | {"id": "b", "text": "新华路有个坑，希望修一下"},
+         "labels": {"sentiment": "negative", "topic": "transport", "severity": "IV", "township": "城关镇",
+                    "disposition": "hardship"}},
+    ]
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    # when eval is asked for the confusion table
+    res = tingfeng("eval", str(f), "--confusion")
+    assert res.returncode == 0, res.stderr.decode()
+    text = res.stdout.decode()
+    # then it shows gold rows against predicted columns
+    assert "等级混淆" in text
+    res_json = tingfeng("eval", str(f), "--json", "--confusion")
+    data = json.loads(res_json.stdout.decode())
+    assert data["severity_confusion"] == {"II": {"II": 1}, "IV": {"IV": 1}}
+    # and without the flag the JSON carries the metrics only
+    plain = json.loads(tingfeng("eval", str(f), "--json").stdout.decode())
+    assert "severity_confusion" not in plain and plain["n"] == 2
