@@ -176,7 +176,8 @@ _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIE
 # a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
 _COUNT_AFTER = re.compile(rf"(?:{_PEOPLE})?(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
 # the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
-_NEXT_COUNT = rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)(?=[，,。！？!?；;\s]|$)"
+_NEXT_COUNT_HEAD = rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)"
+_NEXT_COUNT = _NEXT_COUNT_HEAD + r"(?=[，,。！？!?；;\s]|$)"
 _COUNT_NEXT_CLAUSE = re.compile(
     r"[^，,。！？!?；;\n]{0,8}[，,](?:[^，,。！？!?；;\n]{0,6}?(?:少说|起码|至少|估计|大概|不下|足有|怕有|得有|足足))?"
     r"(?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?" + _NEXT_COUNT
@@ -269,7 +270,7 @@ _BARE_AFTER = re.compile(rf"{_FILLER}(?P<num>{NUM})(?P<cls>个|人|名)?(?=了|(
 # a rising toll in the next clause: "遇难人数又升了，今天中午乡里说已经升至33人"
 _COUNT_NEXT_RISE = re.compile(
     r"[^，,。！？!?；;\n]{0,8}[，,][^，,。！？!?；;\n]{0,12}?(?:升至|升到|上升到|上升至|增至|增加到|增加至|达到)"
-    + _NEXT_COUNT.replace("(?=[", "(?=了|[")
+    + _NEXT_COUNT_HEAD + r"(?=了|[，,。！？!?；;\s]|$)"
 )
 # the dead counted by what they left: "我数了二十三张遗像", "16座新坟"
 _MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)")
@@ -290,7 +291,6 @@ _CROWD_SCENE = re.compile(r"人山人海|水泄不通|站满|挤满|坐满|黑�
 # a whole town or several villages moved out: thousands
 _AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的人)?(?:都|全部)?(?:撤空了?|撤离|紧急转移|转移)|"
                              r"(?:[二两三四五六七八九十\d]+|好几|几|多)个村(?:的人)?(?:全部|都)(?:撤离|转移|撤空)")
-# illness in several villages at once: an outbreak
 # lives counted: "十二条人命", "六条鲜活的生命"
 _LIVES = re.compile(rf"(?<!第)(?P<num>{NUM})条(?:鲜活的?)?(?:人命|生命)")
 # "一个都没上来", "一个也没救出来": none of the group counted before
@@ -659,10 +659,9 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         found = (_count_before(text, km.start(), window=30, max_gap=20) if kind == "poisoned"
                  else _count_before(text, km.start()))
         if found is None and kind == "poisoned":
-            cg = None
-            for found_cg in _CLASS_GROUP.finditer(text, max(0, km.start() - 30), km.start()):
-                cg = found_cg
-            if cg is not None:
+            groups = list(_CLASS_GROUP.finditer(text, max(0, km.start() - 30), km.start()))
+            if groups:
+                cg = groups[-1]
                 add("poisoned", "二十", (cg.start(), km.end()), kw_pos=km.start())
                 continue
         if found is None and km.start() > 0 and text[km.start() - 1] in "，," and (

@@ -124,15 +124,17 @@ class HybridAnalyzer:
         p_serious = sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
         p_major = o.severity.get("I", 0.0) + o.severity.get("II", 0.0)
         if (SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and r.relevant
-                and not _states_figures(r)):
+                and not _states(r, _COUNT_KINDS)):
             severity = "II"
             reasons.append(f"等级：帖子未给出伤亡、聚集等数字，模型判断为重大及以上事件的概率 {p_major:.2f}"
                            f"（≥ {self.major_from_model:.2f}）→ 按重大（II）处置，请核实规模")
-        elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant and _states_minor_toll(r):
-            reasons.append(f"等级：模型判断为较大及以上的概率 {p_serious:.2f}，但帖子所述伤亡低于较大标准，维持 IV")
         elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant:
-            severity = "III"
-            reasons.append(f"等级：模型判断为较大及以上事件的概率 {p_serious:.2f}，由 IV 上调为 III（I/II 须有数字或明确线索）")
+            if _states(r, _TOLL_KINDS):
+                # "2人轻伤", "未造成人员伤亡": the toll the post gives outweighs how serious it sounds
+                reasons.append(f"等级：模型判断为较大及以上的概率 {p_serious:.2f}，但帖子所述伤亡低于较大标准，维持 IV")
+            else:
+                severity = "III"
+                reasons.append(f"等级：模型判断为较大及以上事件的概率 {p_serious:.2f}，由 IV 上调为 III（I/II 须有数字或明确线索）")
         # disposition
         disp_model = max(o.disposition, key=o.disposition.__getitem__)
         disposition: str | None = None if disp_model == "none" else disp_model
@@ -168,24 +170,14 @@ class HybridAnalyzer:
 
 
 _TOLL_KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned")
-
-
-def _states_minor_toll(r: Score) -> bool:
-    """The post states its casualties (or that there were none) and the rules found them
-    below 较大: "2人轻伤", "致2人死亡", "未造成人员伤亡". The model's sense that the story
-    sounds serious does not outweigh the toll the post itself gives."""
-    fig = r.explanation.get("figures") or {}
-    return bool(fig.get("no_casualties") or fig.get("rescued") or any(fig.get(k) for k in _TOLL_KINDS))
-
-
 _COUNT_KINDS = (*_TOLL_KINDS, "hospitalized", "evacuated", "gathered", "complainants", "households")
 
 
-def _states_figures(r: Score) -> bool:
-    """The post states counts (of any kind) or says nobody was hurt: its scale is then the
-    rules' to judge, not the model's."""
+def _states(r: Score, kinds: Sequence[str]) -> bool:
+    """The rules found counts of these kinds in the post, or it says nobody was hurt or all
+    were rescued: its scale is then the rules' to judge, not the model's."""
     fig = r.explanation.get("figures") or {}
-    return bool(fig.get("no_casualties") or fig.get("rescued") or any(fig.get(k) for k in _COUNT_KINDS))
+    return bool(fig.get("no_casualties") or fig.get("rescued") or any(fig.get(k) for k in kinds))
 
 
 def _model_text(item: AnalysisInput) -> str:

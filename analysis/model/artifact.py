@@ -84,6 +84,17 @@ def save_artifact(
     return directory / WEIGHTS
 
 
+def update_manifest(directory: Path, **entries: dict) -> Path:
+    """Merge ``entries`` into the artifact's manifest.json, each one key deep (what is
+    already stored under an entry and not given again is kept)."""
+    path = directory / MANIFEST
+    manifest = json.loads(path.read_text("utf-8"))
+    for key, value in entries.items():
+        manifest[key] = {**(manifest.get(key) or {}), **value}
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return path
+
+
 def load_into(model, directory: Path) -> dict:
     """Load the artifact onto a TingfengModel built from the base folder."""
     import torch  # noqa: PLC0415

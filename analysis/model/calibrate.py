@@ -32,7 +32,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .artifact import MANIFEST
+from .artifact import update_manifest
 from .paths import artifact_dir
 
 VAL = Path(__file__).resolve().parent / "data" / "val.jsonl"
@@ -198,11 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"chosen: w_sentiment {w_sent}, major_from_model {major}, lift_to_iii {lift}" + (f", emb_floor {result.get('emb_floor')}, emb_scale "
                                          f"{result.get('emb_scale')}" if "emb_floor" in result else ""))
     if args.write:
-        path = artifact_dir() / MANIFEST
-        manifest = json.loads(path.read_text("utf-8"))
         # --skip-events keeps the embedding calibration already stored
-        manifest["calibration"] = {**(manifest.get("calibration") or {}), **result}
-        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        path = update_manifest(artifact_dir(), calibration=result)
         log(f"written to {path}")
     else:
         print(json.dumps(result, indent=1, ensure_ascii=False))

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import time
 
 import numpy as np
 
-from .artifact import MANIFEST, METRICS, WEIGHTS, file_sha256
+from .artifact import METRICS, WEIGHTS, file_sha256, update_manifest
 from .dataset import IGNORE, Augmenter, Example, load_authored, load_domain, load_inews
 from .labels import TASKS
 from .metrics import report
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if task == "sentiment":
         inews = load_inews("train", weight=args.inews_weight)
-        train += __import__("random").Random(20261104).sample(inews, 2500)  # the network's own sample
+        train += random.Random(20261104).sample(inews, 2500)  # train.py's own sample (its seed and --inews)
         vals["iNews test"] = load_inews("test")
     log(f"{len(train)} training items (with variants); computing frozen features")
     x_tr = features(clf, [e.text for e in train])
@@ -155,14 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     sw = np.array([e.weight for e in train])
     # the anchor is the head as the network trained it, kept in the artifact beside the
     # refit one ("trained_heads.*", ignored by the loaders), so a second run gives the same head
-    stored = load_file(str(art / WEIGHTS))
-    if f"trained_heads.{task}.weight" in stored:
-        w0 = stored[f"trained_heads.{task}.weight"].float().numpy()
-        b0 = stored[f"trained_heads.{task}.bias"].float().numpy()
-    else:
-        head = clf.backend.model.heads.heads[task]
-        w0 = head.weight.detach().float().numpy()
-        b0 = head.bias.detach().float().numpy()
+    tensors = load_file(str(art / WEIGHTS))
+    anchor = "trained_heads" if f"trained_heads.{task}.weight" in tensors else "heads.heads"
+    w0 = tensors[f"{anchor}.{task}.weight"].float().numpy()
+    b0 = tensors[f"{anchor}.{task}.bias"].float().numpy()
     w, b = fit(x_tr, y_tr, sw, w0, b0, decay=args.decay, steps=args.steps,
                power=0.7 if task == "severity" else 0.5)
     results: dict = {}
@@ -184,16 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.write:
         path = art / WEIGHTS
-        tensors = load_file(str(path))
         tensors.setdefault(f"trained_heads.{task}.weight", torch.from_numpy(w0).to(torch.float16).contiguous())
         tensors.setdefault(f"trained_heads.{task}.bias", torch.from_numpy(b0).to(torch.float16).contiguous())
         tensors[f"heads.heads.{task}.weight"] = torch.from_numpy(w).to(torch.float16).contiguous()
         tensors[f"heads.heads.{task}.bias"] = torch.from_numpy(b).to(torch.float16).contiguous()
         save_file(tensors, str(path), metadata={"format": "pt"})
-        manifest = json.loads((art / MANIFEST).read_text("utf-8"))
-        manifest[f"{task}_head"] = {k: summary[k] for k in ("trained_on", "method")}
-        manifest[f"{task}_head"]["weights_sha256"] = file_sha256(path)
-        (art / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        update_manifest(art, **{f"{task}_head": {"trained_on": summary["trained_on"], "method": summary["method"],
+                                                 "weights_sha256": file_sha256(path)}})
         metrics_path = art / METRICS
         metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.is_file() else {}
         metrics[f"{task}_head"] = summary
