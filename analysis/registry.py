@@ -35,7 +35,8 @@ def _model(settings: Settings, reference: Reference) -> Analyzer:
     from analysis.hybrid import HybridAnalyzer
     from analysis.model.runtime import PostClassifier
 
-    kwargs = {"model_dir": settings.model_dir} if settings.model_dir else {}
+    kwargs: dict = {"model_dir": settings.model_dir} if settings.model_dir else {}
+    kwargs["precision"] = settings.model_precision
     return HybridAnalyzer(reference, PostClassifier.shared(**kwargs))
 
 

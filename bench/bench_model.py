@@ -4,12 +4,15 @@
 
 Each contender runs in its own subprocess (so peak RSS is its own):
 
-* ``onnx-int8``  PostClassifier with the int8 ONNX export (skipped if absent:
-                 ``python -m analysis.model.onnx_export``)
-* ``torch-fp32`` PostClassifier on the torch path
-* ``analyze``    the whole ``tingfeng analyze`` path (int8 model + rules + routing +
-                 contract JSON out) on the same posts as JSON lines; latency = one post
-                 per call, as in the streaming pipeline
+* ``analyze``      the whole ``tingfeng analyze`` path (model + rules + routing +
+                   contract JSON out) on the same posts as JSON lines, with the default
+                   float32 ONNX model; latency = one post per call, as in the streaming
+                   pipeline
+* ``analyze-int8`` the same with ``TINGFENG_MODEL_PRECISION=int8``
+* ``onnx-fp32``    PostClassifier with the float32 ONNX export (the default model)
+* ``onnx-int8``    PostClassifier with the int8 ONNX export (faster, approximate)
+                   (both skipped if absent: ``python -m analysis.model.onnx_export``)
+* ``torch-fp32``   PostClassifier on the torch path
 * ``snownlp``    SnowNLP(text).sentiments (a Naive-Bayes review-sentiment model;
                  <0.35 negative, >0.65 positive, else neutral), for comparison
 
@@ -58,6 +61,9 @@ def load_posts(n: int, corpus: str = "demo") -> tuple[list[str], list[str], list
     return texts, [e.text for e in val], [SENTIMENTS[e.sentiment] for e in val]
 
 
+KINDS = ["analyze", "analyze-int8", "onnx-fp32", "onnx-int8", "torch-fp32", "snownlp"]
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -75,7 +81,7 @@ def child(kind: str, n: int, n_stream: int, threads: int, corpus: str = "demo") 
     texts, val_texts, val_gold = load_posts(n, corpus)
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
-    if kind == "analyze":
+    if kind.startswith("analyze"):
         import io
 
         import orjson
@@ -83,7 +89,8 @@ def child(kind: str, n: int, n_stream: int, threads: int, corpus: str = "demo") 
         from kernel.settings import Settings
         from tingfeng.analyze_cmd import analyze_stream, build_scorer
 
-        scorer = build_scorer(Settings(analyzer="model"))
+        precision = "int8" if kind == "analyze-int8" else "fp32"
+        scorer = build_scorer(Settings(analyzer="model", model_precision=precision))
 
         def line(i: int, t: str) -> bytes:
             return orjson.dumps({"id": str(i), "platform": "weibo", "text": t,
@@ -109,7 +116,10 @@ def child(kind: str, n: int, n_stream: int, threads: int, corpus: str = "demo") 
     else:
         from analysis.model.runtime import PostClassifier
 
-        clf = PostClassifier(backend="onnx" if kind == "onnx-int8" else "torch", threads=threads)
+        if kind.startswith("onnx"):
+            clf = PostClassifier(backend="onnx", threads=threads, precision=kind[5:])
+        else:
+            clf = PostClassifier(backend="torch", threads=threads)
 
         def score(batch: list[str]) -> list[str]:
             return [o.label("sentiment") for o in clf.predict(batch)]
@@ -146,7 +156,7 @@ def main() -> int:
     ap.add_argument("--stream", type=int, default=100, help="posts for the latency run")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--corpus", default="demo", help="demo | train | PATH.jsonl (posts to time)")
-    ap.add_argument("--only", nargs="*", default=None, help="analyze onnx-int8 torch-fp32 snownlp")
+    ap.add_argument("--only", nargs="*", default=None, help=" ".join(KINDS))
     ap.add_argument("--json", type=Path, default=None, help="also write results here")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -162,11 +172,12 @@ def main() -> int:
     if not available():
         print("模型未就绪（缺少基础模型或训练产物），请先运行 make model；跳过模型基准。")
         return 0
-    kinds = args.only or ["analyze", "onnx-int8", "torch-fp32", "snownlp"]
+    kinds = args.only or KINDS
     rows = []
     for kind in kinds:
-        if kind in ("onnx-int8", "analyze") and find_export() is None:
-            print(f"{kind}: no up-to-date int8 export (python -m analysis.model.onnx_export); skipped")
+        precision = "int8" if kind.endswith("int8") else "fp32"
+        if kind.startswith(("onnx", "analyze")) and find_export(precision=precision) is None:
+            print(f"{kind}: no up-to-date {precision} export (python -m analysis.model.onnx_export); skipped")
             continue
         cmd = [
             sys.executable,
@@ -195,14 +206,14 @@ def main() -> int:
         f"(mean {chars:.0f} characters), {args.threads} threads ({cpu} CPUs visible)"
     )
     head = (
-        f"{'contender':<12}{'load s':>8}{'posts/s':>10}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'contender':<14}{'load s':>8}{'posts/s':>10}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'peak RSS MB':>13}{'val sent. F1':>14}"
     )
     print(head)
     print("-" * len(head))
     for r in rows:
         print(
-            f"{r['kind']:<12}{r['load_s']:>8}{r['posts_per_s']:>10}{r['p50_ms']:>9}"
+            f"{r['kind']:<14}{r['load_s']:>8}{r['posts_per_s']:>10}{r['p50_ms']:>9}"
             f"{r['p95_ms']:>9}{r['peak_rss_mb']:>13.0f}{r['val_sentiment_macro_f1']:>14}"
         )
     if args.json:

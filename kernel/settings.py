@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     elasticsearch_url: str = "http://127.0.0.1:9200"
     analyzer: Literal["auto", "rules", "model"] = "auto"
     model_dir: Path | None = None
+    # fp32: the trained model exactly, whatever batch a post arrives in; int8: ~2x faster,
+    # 2–4 % of labels differ and depend on batch and CPU (see analysis/model/onnx_export.py)
+    model_precision: Literal["fp32", "int8"] = "fp32"
     secret_key: str = "change-me-dev-secret"
     admin_password: str = "change-me-admin"
     smtp_host: str = "127.0.0.1"

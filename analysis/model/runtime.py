@@ -13,9 +13,10 @@
 
 The base encoder is loaded with ``AutoModel.from_pretrained`` / ``AutoTokenizer``
 from the converted folder; the committed artifact (tuned top layers + heads) is
-laid over it.  When an int8 ONNX export of exactly this base + artifact exists in
-the cache (``python -m analysis.model.onnx_export``) and onnxruntime imports, it
-is used; otherwise the torch path runs.  Inputs are tokenized once, sorted by
+laid over it.  When an ONNX export of exactly this base + artifact exists in the
+cache (``python -m analysis.model.onnx_export``) and onnxruntime imports, it is
+used, in the configured precision (``fp32`` by default: the trained model exactly;
+``int8``: faster, approximate, see ``onnx_export``); otherwise the torch path runs.  Inputs are tokenized once, sorted by
 length and cut into batches under a token budget, so padding stays small; the
 outputs come back in input order.
 """
@@ -40,6 +41,7 @@ from .paths import artifact_dir, base_model_dir
 log = logging.getLogger(__name__)
 
 Backend = Literal["auto", "onnx", "torch"]
+Precision = Literal["fp32", "int8"]
 
 
 def available(model_dir: str | Path | None = None, artifact: str | Path | None = None) -> bool:
@@ -158,7 +160,9 @@ class _TorchBackend:
 class _OnnxBackend:
     name = "onnx"
 
-    def __init__(self, path: Path, threads: int | None) -> None:
+    def __init__(self, path: Path, threads: int | None, precision: str = "") -> None:
+        if precision:
+            self.name = f"onnx-{precision}"
         import onnxruntime as ort  # noqa: PLC0415
 
         so = ort.SessionOptions()
@@ -203,6 +207,7 @@ class PostClassifier:
         token_budget: int = 4096,
         threads: int | None = None,
         onnx_path: str | Path | None = None,
+        precision: Precision = "fp32",
     ) -> None:
         from .convert import is_valid  # noqa: PLC0415
 
@@ -218,6 +223,7 @@ class PostClassifier:
         self.max_length = int(max_length or self.manifest.get("max_length", 256))
         self.token_budget = max(token_budget, self.max_length)
         self._lock = threading.Lock()
+        self.precision = precision
         self.backend = self._load_backend(backend, threads, onnx_path)
         self._load_tokenizer()
         log.info("post classifier ready: backend=%s base=%s", self.backend.name, self.base)
@@ -252,10 +258,14 @@ class PostClassifier:
         if backend in ("auto", "onnx"):
             from .onnx_export import find_export  # noqa: PLC0415
 
-            path = Path(onnx_path) if onnx_path else find_export(self.base, self.artifact)
+            path = (
+                Path(onnx_path)
+                if onnx_path
+                else find_export(self.base, self.artifact, precision=self.precision)
+            )
             if path is not None:
                 try:
-                    return _OnnxBackend(path, threads)
+                    return _OnnxBackend(path, threads, "" if onnx_path else self.precision)
                 except Exception as exc:  # noqa: BLE001 - fall back to torch
                     if backend == "onnx":
                         raise ModelUnavailable(f"cannot load ONNX model {path}: {exc}") from exc

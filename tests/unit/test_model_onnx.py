@@ -1,4 +1,4 @@
-"""The int8 ONNX fast path, exported from the tiny random model."""
+"""The ONNX paths (float32 default, int8 opt-in), exported from the tiny random model."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 
 from analysis.model.artifact import WEIGHTS  # noqa: E402
-from analysis.model.onnx_export import INT8, export, find_export  # noqa: E402
+from analysis.model.onnx_export import FP32, INT8, export, find_export  # noqa: E402
 from analysis.model.runtime import PostClassifier  # noqa: E402
 from analysis.model.testing import make_tiny_model  # noqa: E402
 
@@ -35,19 +35,41 @@ def exported(tmp_path_factory) -> tuple[Path, Path, Path]:
 
 def test_export_is_found_for_its_own_base_and_artifact(exported) -> None:
     base, art, out = exported
-    assert find_export(base, art, out) == out / INT8
-    assert not (out / "model.fp32.onnx").exists()
+    assert find_export(base, art, out) == out / FP32
+    assert find_export(base, art, out, precision="int8") == out / INT8
+    assert not list(out.glob("*.tmp"))
+    with pytest.raises(ValueError):
+        find_export(base, art, out, precision="fp16")
 
 
 def test_export_is_idempotent(exported, capsys) -> None:
     base, art, out = exported
-    mtime = (out / INT8).stat().st_mtime_ns
+    mtimes = [(out / f).stat().st_mtime_ns for f in (FP32, INT8)]
     export(base, art, out)
     assert "up to date" in capsys.readouterr().out
-    assert (out / INT8).stat().st_mtime_ns == mtime
+    assert [(out / f).stat().st_mtime_ns for f in (FP32, INT8)] == mtimes
 
 
-def test_onnx_backend_gives_distributions_close_to_torch(exported) -> None:
+def test_float32_backend_is_the_torch_model_and_ignores_batch_mates(exported) -> None:
+    base, art, out = exported
+    onnx = PostClassifier(base, art, backend="onnx", onnx_path=out / FP32)
+    torch_clf = PostClassifier(base, art, backend="torch")
+    together = onnx.predict(TEXTS)
+    for i, (a, b) in enumerate(zip(together, torch_clf.predict(TEXTS), strict=True)):
+        np.testing.assert_allclose(list(a.sentiment.values()), list(b.sentiment.values()), atol=1e-4)
+        np.testing.assert_allclose(list(a.severity.values()), list(b.severity.values()), atol=1e-4)
+        alone = onnx.predict([TEXTS[i]])[0]
+        np.testing.assert_allclose(list(a.topic.values()), list(alone.topic.values()), atol=1e-5)
+
+
+def test_configured_precision_picks_the_file(exported, monkeypatch) -> None:
+    base, art, out = exported
+    monkeypatch.setenv("TINGFENG_ONNX_DIR", str(out))
+    assert PostClassifier(base, art).backend.name == "onnx-fp32"
+    assert PostClassifier(base, art, precision="int8").backend.name == "onnx-int8"
+
+
+def test_int8_backend_gives_distributions_close_to_torch(exported) -> None:
     base, art, out = exported
     onnx = PostClassifier(base, art, backend="onnx", onnx_path=out / INT8)
     torch_clf = PostClassifier(base, art, backend="torch")
