@@ -146,20 +146,20 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
-              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没跑出来|没逃出来|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
+              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没跑出来|没逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
     "trapped": r"被困人员|被困|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
     "poisoned": r"病例|阳性|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
-    "evacuated": r"转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
+    "evacuated": r"扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
     "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
                 r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,10}(?:堵|围)了|[坐躺跪站守蹲]在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|"
-                r"围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
+                r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
 }
 # crowd verbs that mean people physically gathered (the others are collective complaints)
-_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围|路|门)了?|围着|上街|堵到|围到|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
+_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围|路|门)了?|.*(?:来了|聚了|涌来了?|站了|坐了|挤了)|围着|上街|堵到|围到|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
 _KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items()))
 
 _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
@@ -177,10 +177,10 @@ _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIE
 _COUNT_AFTER = re.compile(rf"(?:{_PEOPLE})?(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
 # the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
 _NEXT_COUNT_HEAD = rf"(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|个)"
-_NEXT_COUNT = _NEXT_COUNT_HEAD + r"(?=[，,。！？!?；;\s]|$)"
+_NEXT_COUNT = _NEXT_COUNT_HEAD + r"人?(?=[，,。！？!?；;\s]|$)"
 _COUNT_NEXT_CLAUSE = re.compile(
     r"[^，,。！？!?；;\n]{0,8}[，,](?:[^，,。！？!?；;\n]{0,6}?(?:少说|起码|至少|估计|大概|不下|足有|怕有|得有|足足))?"
-    r"(?:说是|据说|听说|大概|估计|初步统计|一共|总共|共)?(?:有|达|约)?" + _NEXT_COUNT
+    r"(?:说是|据说|听说|大概|估计|初步统计|一共|总共|共|一个班|一个班组|整个班组|整班)?(?:有|达|约)?" + _NEXT_COUNT
 )
 # …and, for the sick, the trapped and the missing, a tally in the next clause:
 # "吃了学校配餐以后吐了，家长群里统计已经有二十几个"
@@ -201,7 +201,8 @@ _GRIEVANCE = re.compile(
     r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤|"
     r"没拿到|没发|不发|没给|不给|不退|欠|克扣|跑路|跑了|暴雷|爆雷|烂尾|延期交房|骗|租金|征地款|遣散费|"
     r"养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
-    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|围了|围住|围到|焚烧厂|垃圾场|化工项目|负责|不露面|没人出来|没有一个领导"
+    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|围了|围住|围到|焚烧厂|垃圾场|化工项目|负责|不露面|没人出来|没有一个领导|"
+    r"死在|真相|扔石头|砸警车|砸车|举着牌子|举牌"
 )
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
 _PRESENT_IN_HAZARD = re.compile(
@@ -258,14 +259,14 @@ _NAMED_UNIT = re.compile(
     r"(?!城|委|政府|里|长|级|域|内|外|区|直|属|医|人民|人大|公安|教育|应急|财政|卫|交通|住建|自然|民政|"
     r"中医|中学|一中|二中|法院|检察|纪委|信访|电视|融媒|农业|水务|林业|市场|文|统计|审计|税务|残联|妇联|"
     r"总工会|第|实验|道|志|情|乡|城关|场|民|容|面|值|井|价|级)")
-NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多每此其周边附近隔壁省州的在了是到去来和与及从往同"
+NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多每此其周边附近隔壁省州的在了是到去来和与及从往同今昨"
                       "县市区乡镇村城郡超菜夜股楼上都闹集门黑早街花车房期互开罢休午晚级进回出赴返至送离住")
 
 _EPIDEMIC = re.compile(r"(?:好几|几|多|[二两三四五六七八九十\d]+)个村(?:同时|都|接连)?(?:有人)?(?:发高烧|发烧|发病|咳血|上吐下泻)|(?:出|闹|得)了?怪病|聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
 # a count right after its term with only filler words between, ending the clause:
 # "重伤的有五十几个", "遇难人数已经升到九十多了", "中毒病人已经一百三十多，", "死了11个 昨天"
 _FILLER = (r"(?:的|有|：|:|已经|已|达|共|共有|累计|升至|升到|上升到|上升至|增至|增加到|增加至|达到|都|就|光|了|还有|约|"
-           r"人数|人员|就有|一共|总共|超过|至少|" + _PEOPLE + r")*")
+           r"人数|人员|就有|一共|总共|超过|至少|早就过了|早过了|过了|" + _PEOPLE + r")*")
 _BARE_AFTER = re.compile(rf"{_FILLER}(?P<num>{NUM})(?P<cls>个|人|名)?(?=了|(?![\u4e00-\u9fffA-Za-z0-9]))")
 # a rising toll in the next clause: "遇难人数又升了，今天中午乡里说已经升至33人"
 _COUNT_NEXT_RISE = re.compile(
@@ -276,21 +277,30 @@ _COUNT_NEXT_RISE = re.compile(
 _MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)")
 _NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
 _MEMORIAL_WORDS = re.compile(r"遗像|新坟|棺材|遗体|骨灰盒|尸体")
-_SURVIVOR_WORDS = re.compile(r"活下来的|救出来的|生还的|幸存的|获救的|活着的")
+_SURVIVOR_WORDS = re.compile(r"活下来|救出来的|生还|幸存|获救的|活着的")
 _ESTIMATE_WORDS = re.compile(r"估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足")
-# those not among the survivors: "车上二十几个游客，活下来的只有六个"
+# those not among the survivors: "车上二十几个游客，活下来的只有六个", "中巴上十六个人，只活下来三个",
+# "全车43人仅4人生还"
 _SURVIVORS = re.compile(
-    rf"(?P<total>{NUM})(?:个|名|位|口)(?:人|{_PEOPLE})?[^。！？]{{0,14}}?(?:活下来的|救出来的|生还的|幸存的|获救的|活着的)"
-    rf"(?:只有|仅有|仅|才|就)(?P<alive>{NUM})")
+    rf"(?P<total>{NUM})(?:(?:个|名|位|口|号)(?:人|{_PEOPLE})?|人|{_PEOPLE})[^。！？]{{0,14}}?"
+    rf"(?:(?:活下来的|救出来的|生还的|幸存的|获救的|活着的)(?:只有|仅有|仅|才|就)(?P<alive>{NUM})|"
+    rf"(?:只|仅|才)(?:有)?(?:活下来|生还|幸存)(?:了)?(?P<alive2>{NUM})|"
+    rf"(?:只|仅|才)(?:有)?(?P<alive3>{NUM})(?:个|名|位)?(?:人)?(?:生还|幸存|活下来|活了下来))")
 # "这次煤矿事故走了十九个人，今天头七": 走了 is a death only where mourning is spoken of
 _GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
 _MOURNING = re.compile(r"头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
 # a crowd sized by estimate in a sentence that says a crowd is there: "…门口人山人海…我估计不下两千人"
 _CROWD_ESTIMATE = re.compile(rf"(?:估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足)(?:有)?(?P<num>{NUM})(?:号人|多人|人)")
-_CROWD_SCENE = re.compile(r"人山人海|水泄不通|站满|挤满|坐满|黑压压|围了|围住|堵了|堵住|聚集|聚在|门口|维持秩序|上街")
+_CROWD_SCENE = re.compile(r"人山人海|水泄不通|站满|挤满|坐满|围满|堵满|堵死|乌泱泱|全是人|黑压压|围了|围住|堵了|堵住|聚集|聚在|门口|维持秩序|上街")
 # a whole town or several villages moved out: thousands
 _AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的人)?(?:都|全部)?(?:撤空了?|撤离|紧急转移|转移)|"
                              r"(?:[二两三四五六七八九十\d]+|好几|几|多)个村(?:的人)?(?:全部|都)(?:撤离|转移|撤空)")
+# the dead as a funeral home counts them: "县殡仪馆…今天又送来了五位，加上前两天的十二位，一共十七位老人"
+_FUNERAL = re.compile(r"殡仪馆|火化|遗体告别|追悼会")
+_FUNERAL_TALLY = re.compile(rf"(?:一共|总共|共|加起来|合计)(?:是|有)?(?P<num>{NUM})(?:位|个|名|具)")
+# a further toll reported after a first one: "确认七人遇难；下午…又找到六名遇难者"
+_INCREMENT = re.compile(r"(?:又|另有|另外|再)[^，。；;]{0,10}$")
+_CUMULATIVE = re.compile(r"升至|升到|增至|增加到|上升|达到|累计|共|总数|人数")
 # lives counted: "十二条人命", "六条鲜活的生命"
 _LIVES = re.compile(rf"(?<!第)(?P<num>{NUM})条(?:鲜活的?)?(?:人命|生命)")
 # "一个都没上来", "一个也没救出来": none of the group counted before
@@ -299,6 +309,7 @@ _NONE_OF = re.compile(r"一个(?:都|也)没(?:能)?(?=上来|出来|救|挖|找
 _KW_NEGATED = re.compile(r"(?:没有|没|未|无|并未|均未|都没有?|均无|并无|不会)(?:造成|人员|人)?$")
 # a count that is a threshold, not a toll: "死亡3人以上的较大事故"
 _THRESHOLD_AFTER = re.compile(r"(?:以上|及以上|以下|及以下)")
+_THRESHOLD_IN = re.compile(rf"(?:{NUM})(?:人|名|个|位)?(?:以上|及以上|以下|及以下)")
 # a crowd at a festivity, a show or a market is no grievance unless the post names one
 _FESTIVE = re.compile(r"表演|杂技|佳节|狂欢|火把节|泼水节|歌会|篝火|欢迎|夹道|庆祝|庆典|演出|晚会|庙会|夜市|马拉松|比赛|赛事|招聘会|观看|游玩|旅游|赶集|赶街|"
                       r"过节|节日|春节|元宵|中秋|国庆|烟花|广场舞|参观|展会|集市|开业|音乐节|灯会|看热闹|围观")
@@ -342,6 +353,8 @@ _STATED_GRADE = re.compile(
     r"透水|瓦斯|爆炸|坍塌|垮塌|火灾|燃气|危化品|中毒|踩踏|煤矿|矿山|地震|洪涝|泥石流)?"
     r"(?:责任)?(?:事故|灾害|险情|突发事件|事件|疫情|火灾|滑坡|泥石流|洪涝)"
 )
+# "已达到特别重大生产安全事故等级", "按照重大生产安全事故等级…成立调查组"
+_GRADE_REACHED = re.compile(r"(?:达到|按照|按|定为|定性为|认定为|属于|构成|列为|升级为|升为)(?:了)?[^，。；]{0,4}$")
 _STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|严防|减少|坚决|确保不发生|无|未发生|没有发生|应对|汲取|吸取)[^，。；]{0,14}$|"
                                r"(?:\d+|[二两三四五六七八九十][一二两三四五六七八九十]*)起$")
 # casualties stated without a number
@@ -356,9 +369,9 @@ _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|�
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移|全部转移出来|都救出来了|全部救出来")
 # where being trapped is deadly in itself (a mine, rubble, a fire, rising water on a roof):
 # a village cut off by a flood is trapped in a hazard too, but is no 重大 event by that alone
-_DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|塌了|透水|冒顶|瓦斯|爆炸|火场|大火|着火|起火|浓烟|"
+_DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|塌了|透水|冒顶|瓦斯|爆炸|炸|出事|事故|火场|大火|着火|起火|浓烟|"
                           r"屋顶|房顶|激流|水中|树上|洞内|隧道|车里|车内|船上|烧起来|失火|火灾|漫到|淹到|水已经")
-_HAZARD = re.compile(r"埋|洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
+_HAZARD = re.compile(r"炸|出事|事故|埋|洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -634,7 +647,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         pos = span[0] if kw_pos is None else min(span[0], kw_pos)
         sent = _sentence_of(sents, pos)
         reason = _discount_reason(text, sent, places, pos, sents)
-        if reason is None and _THRESHOLD_AFTER.match(text, span[1]):
+        if reason is None and (_THRESHOLD_AFTER.match(text, span[1]) or _THRESHOLD_IN.search(text, span[0], span[1])):
             reason = "阈值表述（…以上/以下），非实际人数"
         if reason is None and kind == "evacuated" and _PRECAUTION.search(text, max(sent[0], pos - 12), span[1]):
             reason = "预防性转移，并非险情已发生"
@@ -665,7 +678,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
                 add("poisoned", "二十", (cg.start(), km.end()), kw_pos=km.start())
                 continue
         if found is None and km.start() > 0 and text[km.start() - 1] in "，," and (
-                (kind == "gathered" and _STRONG_GATHER.fullmatch(kw)) or (kind == "deaths" and kw.endswith("没了"))):
+                (kind == "gathered" and _STRONG_GATHER.fullmatch(kw)) or (kind == "deaths" and kw.endswith(("没了", "没气了")))):
             # "挖出来四个人，都没了": the count, then what became of them
             # "县城广场现在起码上千人，拉着横幅喊口号": the crowd's size, then what it does
             found = _count_before(text, km.start() - 1)
@@ -761,9 +774,11 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             add("deaths", m.group("num"), m.span())
         for m in (_NAMES_LISTED.finditer(text) if "名单" in text else ()):
             add("deaths", m.group("num"), m.span())
+    for m in (_FUNERAL_TALLY.finditer(text) if _FUNERAL.search(text) else ()):
+        add("deaths", m.group("num"), m.span())
     for m in (_SURVIVORS.finditer(text) if _SURVIVOR_WORDS.search(text) else ()):
         total, _ = _value(m.group("total"))
-        alive, _ = _value(m.group("alive"))
+        alive, _ = _value(m.group("alive") or m.group("alive2") or m.group("alive3"))
         if total and alive is not None and total > alive:
             add("missing", str(total - alive), m.span())
     for m in (_CROWD_ESTIMATE.finditer(text) if _ESTIMATE_WORDS.search(text) else ()):
@@ -799,6 +814,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         vals = [m.count for m in counted if m.kind == kind]
         if vals:
             setattr(fig, kind, max(vals))
+    fig.deaths = _with_increments(text, sents, [m for m in counted if m.kind == "deaths"], fig.deaths)
     strong = [m.count for m in counted if m.kind == "gathered" and m.strong]
     weak = [m.count for m in counted if (m.kind == "gathered" and not m.strong)
             or (m.kind == "households" and m.strong)]
@@ -817,6 +833,23 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     fig.trapped_deadly = fig.trapped_in_hazard and bool(_DEADLY_TRAP.search(text))
     _find_cues(text, sents, places, fig, grievance)
     return fig
+
+
+def _with_increments(text: str, sents: list[tuple[int, int]], deaths: list[Mention],
+                     most: int | None) -> int | None:
+    """The dead of a first report plus those found later, where the post tells them as
+    increments ("确认七人遇难；…又找到六名遇难者；…又有两名…"), not as a running total."""
+    ordered = sorted(deaths, key=lambda m: m.span[0])
+    if len(ordered) < 2:
+        return most
+    total = ordered[0].count
+    added = False
+    for m in ordered[1:]:
+        a, b = _sentence_of(sents, m.span[0])
+        if _INCREMENT.search(text, max(a, m.span[0] - 12), m.span[0]) and not _CUMULATIVE.search(text, a, b):
+            total += m.count
+            added = True
+    return max(most or 0, total) if added else most
 
 
 def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
@@ -902,7 +935,10 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
     for m in _UNKNOWN_TOLL.finditer(text):
         take("unknown_toll", m, m.group())
     for m in _STATED_GRADE.finditer(text):
-        if "及以上" in text[m.end():m.end() + 4] or text[m.end():m.end() + 2] in ("隐患", "风险") or \
+        if text[m.end():m.end() + 2] == "等级":
+            if not _GRADE_REACHED.search(text, max(0, m.start() - 8), m.start()):
+                continue  # "重大事故等级的划分": a definition, not this incident
+        elif "及以上" in text[m.end():m.end() + 4] or text[m.end():m.end() + 2] in ("隐患", "风险") or \
                 text[m.end():m.end() + 1] == "等" or \
                 _STATED_GRADE_NOT.search(text, max(0, m.start() - 10), m.start()):
             continue  # "严防较大及以上事故", "遏制重特大事故发生": policy, not an incident
