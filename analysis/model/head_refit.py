@@ -9,15 +9,17 @@ Here the encoder and the other heads stay bit for bit as they are; one head (a l
 layer over the heads' normalised [mean ; first-token] features) is refit by
 class-weighted logistic regression on
 
-* the task's labels in ``data/train.jsonl``,
+* the task's labels in ``data/train.jsonl`` and in the extra training files
+  (``--extra``, default ``data/train_sentiment_edges.jsonl``: praise set in hardship,
+  neutral notices of alarming things, complaints in polite words),
 * the training half (odd ids) of ``data/authored/*.jsonl``, and
 * for sentiment, the same 2 500 iNews items the network was trained on (``--inews-weight``),
 
 the hand-written posts with two seeded augmented variants each (Traditional script,
 hashtags/emoji, place swaps), starting from the current head with an L2 pull towards it.
 It reports the old and the new head on the validation posts (``data/val.jsonl``, the
-authored even-id half, ``data/val_incidents.jsonl``, and for sentiment the iNews test
-split), and with ``--write`` replaces the head's two tensors in ``model.safetensors`` and
+authored even-id half, ``data/val_incidents.jsonl``, and for sentiment
+``data/val_sentiment_edges.jsonl`` and the iNews test split), and with ``--write`` replaces the head's two tensors in ``model.safetensors`` and
 records what it did in the manifest and ``metrics.json``. Re-export the ONNX model and
 recalibrate afterwards (``make model-head``). The dev set is never read.
 """
@@ -128,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--decay", type=float, default=1e-3, help="L2 pull towards the current head")
     ap.add_argument("--steps", type=int, default=200)
     ap.add_argument("--inews-weight", type=float, default=1.0, help="sentiment: weight of the iNews items")
+    ap.add_argument("--extra", nargs="*", default=["train_sentiment_edges"],
+                    help="more training files, data/<name>.jsonl (all their labels)")
     args = ap.parse_args(argv)
 
     import torch  # noqa: PLC0415
@@ -139,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     art = artifact_dir()
     clf = PostClassifier(artifact=art, backend="torch")
     task = args.task
-    train = [e for e in load_domain("train") + load_authored("train", (task,)) if e.label(task) != IGNORE]
+    domain = load_domain("train") + [e for name in args.extra for e in load_domain(name)]
+    train = [e for e in domain + load_authored("train", (task,)) if e.label(task) != IGNORE]
     train = with_variants(train, args.copies)
     vals = {
         "val.jsonl": load_domain("val"),
@@ -149,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if task == "sentiment":
         inews = load_inews("train", weight=args.inews_weight)
         train += random.Random(20261104).sample(inews, 2500)  # train.py's own sample (its seed and --inews)
+        vals["val_sentiment_edges.jsonl"] = load_domain("val_sentiment_edges")
         vals["iNews test"] = load_inews("test")
     log(f"{len(train)} training items (with variants); computing frozen features")
     x_tr = features(clf, [e.text for e in train])
@@ -171,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = {"before": task_report(task, y, x @ w0.T + b0), "after": task_report(task, y, x @ w.T + b)}
         log(f"{name}: before {results[name]['before']}  after {results[name]['after']}")
     summary = {
-        "trained_on": f"data/train.jsonl {task} labels + data/authored/*.jsonl odd ids, "
+        "trained_on": "data/train.jsonl"
+                      + "".join(f" + data/{name}.jsonl" for name in args.extra)
+                      + f" {task} labels + data/authored/*.jsonl odd ids, "
                       f"{args.copies} augmented variants each"
                       + (f" + 2 500 iNews train items (weight {args.inews_weight})" if task == "sentiment" else "")
                       + f" ({len(train)} items)",

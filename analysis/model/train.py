@@ -70,6 +70,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "0.967 -> 0.948, so the committed artifact learns them in its severity head only: "
         "analysis.model.head_refit)",
     )
+    ap.add_argument("--extra", nargs="*", default=[],
+                    help="more hand-written training files, data/<name>.jsonl, e.g. "
+                    "train_sentiment_edges (default: none, as the committed network was trained)")
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=20261104)
     ap.add_argument("--threads", type=int, default=0)
@@ -270,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---------------------------------------------------------------- data
     authored_tasks = tuple(t for t in args.authored_tasks.split(",") if t)
-    train_dom = load_domain("train")
+    train_dom = load_domain("train") + [e for name in args.extra for e in load_domain(name)]
     if authored_tasks:
         train_dom += load_authored("train", authored_tasks)
     val = load_domain("val")
