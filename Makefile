@@ -37,9 +37,12 @@ model-train: install
 	$(MAKE) model-head
 	$(BIN)/python -m analysis.model.calibrate --write
 
-## model-head: refit the severity and sentiment heads on frozen features (~4 min), re-export, recalibrate severity
+## model-head: refit the severity and sentiment heads on frozen features (~4 min), re-export, recalibrate.
+## The severity head is session 3's recipe (the five first authored files, no extra files); the
+## sentiment head session 4's (all authored files + data/train_sentiment_edges.jsonl)
 model-head: install
-	$(BIN)/python -m analysis.model.head_refit --task severity --write
+	$(BIN)/python -m analysis.model.head_refit --task severity --write --extra \
+		--authored general majors majors_hard near_misses serious
 	$(BIN)/python -m analysis.model.head_refit --task sentiment --write
 	$(BIN)/python -m analysis.model.onnx_export --force
 	$(BIN)/python -m analysis.model.calibrate --write --skip-events

@@ -36,7 +36,7 @@ _PREFIXES = ("超过", "多达", "至少", "将近", "大约", "好几", "数", 
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 NUM = (rf"(?:成百上千|成千上万|(?:超过|多达|至少|将近|大约|好几|数|几|上|近|逾|约|超)?"
        rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN_CHARS}])"
-       rf"(?:[{_CN_CHARS}]|[余多几来](?=[{_CN_CHARS}\d]))*"
+       rf"(?:[{_CN_CHARS}]|[余多几来](?=[{_CN_CHARS}\d])|(?<=[十百千万])好几)*"
        rf"[余多几来]?[+＋]?)")
 _VAGUE = r"(?:好几|若干|多|数|几)"
 _NUM_RE = re.compile(NUM)
@@ -56,6 +56,13 @@ def parse_count(raw: str) -> tuple[int | None, bool]:
         return None, False
     if s in _APPROX_WORDS:
         return _APPROX_WORDS[s], True
+    if "好几" in s[1:]:  # "三十好几" → 35, "一千好几百" → 1 200
+        head, tail = s.split("好几", 1)
+        base = _parse_plain(head)
+        if base is None:
+            return None, True
+        more = 2 * _last_unit(tail) if tail else max(1, _last_unit(head) // 2)
+        return base + more, True
     approx = plus
     factor = 1.0
     for p in _PREFIXES:
@@ -155,11 +162,11 @@ _KIND_TERMS: dict[str, str] = {
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
     "evacuated": r"扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
     "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
-                r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,10}(?:堵|围)了|[坐躺跪站守蹲]在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|"
+                r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,16}?都?(?:堵|围)(?:满|死|住)?了|[坐躺跪站守蹲]在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|"
                 r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
 }
 # crowd verbs that mean people physically gathered (the others are collective complaints)
-_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围|路|门)了?|.*(?:来了|聚了|涌来了?|站了|坐了|挤了)|围着|上街|堵到|围到|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
+_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围|路|门)了?|.*(?:围|堵)(?:满|死|住)了?|.*(?:来了|聚了|涌来了?|站了|坐了|挤了)|围着|上街|堵到|围到|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
 _KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items()))
 
 _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
@@ -278,7 +285,7 @@ _MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗
 _NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
 _MEMORIAL_WORDS = re.compile(r"遗像|新坟|棺材|遗体|骨灰盒|尸体")
 _SURVIVOR_WORDS = re.compile(r"活下来|救出来的|生还|幸存|获救的|活着的")
-_ESTIMATE_WORDS = re.compile(r"估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足")
+_ESTIMATE_WORDS = re.compile(r"估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足|只多不少|都不止|打不住")
 # those not among the survivors: "车上二十几个游客，活下来的只有六个", "中巴上十六个人，只活下来三个",
 # "全车43人仅4人生还"
 _SURVIVORS = re.compile(
@@ -290,7 +297,8 @@ _SURVIVORS = re.compile(
 _GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
 _MOURNING = re.compile(r"头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
 # a crowd sized by estimate in a sentence that says a crowd is there: "…门口人山人海…我估计不下两千人"
-_CROWD_ESTIMATE = re.compile(rf"(?:估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足)(?:有)?(?P<num>{NUM})(?:号人|多人|人)")
+_CROWD_ESTIMATE = re.compile(rf"(?:估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足)(?:有)?(?P<num>{NUM})(?:号人|多人|人)|"
+                             rf"(?P<num2>{NUM})(?:号人|多人|人)(?:只多不少|都不止|打不住)")
 _CROWD_SCENE = re.compile(r"人山人海|水泄不通|站满|挤满|坐满|围满|堵满|堵死|乌泱泱|全是人|黑压压|围了|围住|堵了|堵住|聚集|聚在|门口|维持秩序|上街")
 # a whole town or several villages moved out: thousands
 _AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的人)?(?:都|全部)?(?:撤空了?|撤离|紧急转移|转移)|"
@@ -328,7 +336,7 @@ _CLASS_GROUP = re.compile(r"(?:一|两|几|整)个班(?:的)?(?:孩子|学生|�
 _QUOTE = re.compile(r"“[^”]{0,120}”|\"[^\"]{0,120}\"|「[^」]{0,120}」")
 _COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|受灾)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难|(?:基本)?通讯中断|(?:基本)?通信中断)")
-_TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情)")
+_TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情|没有一个幸免|无一幸免)")
 _DISASTER = re.compile(r"被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
 _LEVEL = r"(III|II|IV|I|Ⅲ|Ⅱ|Ⅳ|Ⅰ|一|二|三|四|1|2|3|4)"
 _RESPONSE = re.compile(
@@ -699,6 +707,8 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             if ma is None:
                 if kind == "gathered" and _STRONG_GATHER.fullmatch(kw):
                     _subject_crowd(text, sents, km, add)
+                elif kind == "evacuated" and ("撤" in kw or "疏散" in kw):
+                    _evacuees_after(text, sents, km, add)  # people fleeing; an organised 转移 states its count
                 continue
             household = ma.group("cls") == "户"
             offset = 0 if ma.re in (_COUNT_NEXT_CLAUSE, _COUNT_NEXT_TALLY, _COUNT_NEXT_RISE, _BARE_AFTER, _CHANGED_TO) else km.end()
@@ -784,7 +794,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     for m in (_CROWD_ESTIMATE.finditer(text) if _ESTIMATE_WORDS.search(text) else ()):
         a, b = _sentence_of(sents, m.start())
         if _CROWD_SCENE.search(text, a, b):
-            add("gathered", m.group("num"), m.span(), True)
+            add("gathered", m.group("num") or m.group("num2"), m.span(), True)
     for m in (_AREA_EVACUATED.finditer(text) if "撤" in text or "转移" in text else ()):
         add("evacuated", "1000", m.span())
 
@@ -857,6 +867,18 @@ def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str
     """None when the cue counts, else the reason it is discounted."""
     sent = _sentence_of(sents, m.start())
     return _discount_reason(text, sent, places, m.start(), sents)
+
+
+_PEOPLE_COUNT = re.compile(rf"(?P<num>{NUM})(?:号人|多人|人|名[\u4e00-\u9fff]{{0,3}}(?:群众|村民|居民|师生|职工))")
+
+
+def _evacuees_after(text: str, sents: list[tuple[int, int]], km: re.Match[str], add: Any) -> None:
+    """A move-out with no count beside it takes the people counted later in its sentence:
+    "全村的人都在往乡里撤，加上林场职工、小学的师生，好几千人堵在一条山路上"."""
+    _, b = _sentence_of(sents, km.start())
+    m = _PEOPLE_COUNT.search(text, km.end(), min(b, km.end() + 40))
+    if m is not None and not _KEYWORD_RE.search(text, km.end(), m.start()):
+        add("evacuated", m.group("num"), (km.start(), m.end()), True, km.start())
 
 
 def _subject_crowd(text: str, sents: list[tuple[int, int]], km: re.Match[str], add: Any) -> None:

@@ -70,13 +70,16 @@ def authored_part(row_id: str, part: str) -> bool:
 
 
 def load_authored(part: str, tasks: tuple[str, ...] = ("severity", "topic", "disposition"),
-                  data_dir: Path | None = None) -> list[Example]:
+                  data_dir: Path | None = None, only: tuple[str, ...] | None = None) -> list[Example]:
     """Incident and look-alike posts written for the severity head
-    (``data/authored/*.jsonl``), the ``train`` or ``val`` half; only ``tasks`` keep their
-    labels (the others are ignored, so these posts do not shift e.g. the sentiment prior)."""
+    (``data/authored/*.jsonl``, or only the files named in ``only``, by stem), the
+    ``train`` or ``val`` half; only ``tasks`` keep their labels (the others are ignored,
+    so these posts do not shift e.g. the sentiment prior)."""
     folder = (data_dir or DATA_DIR) / AUTHORED_DIR
     out: list[Example] = []
     for path in sorted(folder.glob("*.jsonl")):
+        if only is not None and path.stem not in only:
+            continue
         for line in path.read_text("utf-8").splitlines():
             if not line.strip():
                 continue

@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--inews-weight", type=float, default=1.0, help="sentiment: weight of the iNews items")
     ap.add_argument("--extra", nargs="*", default=["train_sentiment_edges"],
                     help="more training files, data/<name>.jsonl (all their labels)")
+    ap.add_argument("--authored", nargs="*", default=None,
+                    help="train on these data/authored/<stem>.jsonl files only (default: all)")
     args = ap.parse_args(argv)
 
     import torch  # noqa: PLC0415
@@ -144,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     clf = PostClassifier(artifact=art, backend="torch")
     task = args.task
     domain = load_domain("train") + [e for name in args.extra for e in load_domain(name)]
-    train = [e for e in domain + load_authored("train", (task,)) if e.label(task) != IGNORE]
+    only = tuple(args.authored) if args.authored is not None else None
+    train = [e for e in domain + load_authored("train", (task,), only=only) if e.label(task) != IGNORE]
     train = with_variants(train, args.copies)
     vals = {
         "val.jsonl": load_domain("val"),
@@ -179,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "trained_on": "data/train.jsonl"
                       + "".join(f" + data/{name}.jsonl" for name in args.extra)
-                      + f" {task} labels + data/authored/*.jsonl odd ids, "
+                      + f" {task} labels + data/authored/"
+                      + ("*" if only is None else "{" + ",".join(only) + "}")
+                      + ".jsonl odd ids, "
                       f"{args.copies} augmented variants each"
                       + (f" + 2 500 iNews train items (weight {args.inews_weight})" if task == "sentiment" else "")
                       + f" ({len(train)} items)",
