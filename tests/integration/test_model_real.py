@@ -77,13 +77,40 @@ def test_onnx_and_torch_agree_when_the_export_exists(clf) -> None:
     from analysis.model.onnx_export import find_export
 
     if find_export() is None:
-        pytest.skip("无 int8 ONNX 导出（python -m analysis.model.onnx_export）")
+        pytest.skip("无 ONNX 导出（python -m analysis.model.onnx_export）")
     onnx = PostClassifier.shared(backend="onnx")
     torch_clf = PostClassifier.shared(backend="torch")
     texts = ["路灯坏了三个月没人修", "县里举办火把节，欢迎游客", "征地补偿款被村干部扣了一半"]
     for a, b in zip(onnx.predict(texts), torch_clf.predict(texts), strict=True):
         assert a.label("topic") == b.label("topic")
         assert float(np.dot(a.embedding, b.embedding)) > 0.97
+
+
+def test_the_default_model_scores_a_post_the_same_alone_or_in_a_batch(clf) -> None:
+    """A post's grade must not depend on which other posts arrived with it (the streaming
+    path scores one post, a backfill 32): the default float32 graph guarantees it."""
+    from analysis.model.onnx_export import find_export
+
+    if find_export() is None:
+        pytest.skip("无 ONNX 导出（python -m analysis.model.onnx_export）")
+    onnx = PostClassifier.shared(backend="onnx")
+    assert onnx.backend.name == "onnx-fp32"
+    texts = [
+        "石门煤矿透水，井下还有十几个人没上来，家属都在井口等着",
+        "感谢消防队连夜把被困老人背出来，辛苦了！",
+        "县防汛指挥部启动Ⅳ级应急响应，请沿河群众注意安全。",
+        "路灯坏了三个月，真是好样的👍",
+        "请问新生儿医保怎么办理？需要带哪些材料",
+        "东坝化工厂又在半夜排污，河水发黑发臭",
+    ] * 3
+    together = onnx.predict(texts)
+    for text, a in zip(texts, together, strict=True):
+        alone = onnx.predict([text])[0]
+        for task in ("sentiment", "topic", "severity", "disposition"):
+            assert a.label(task) == alone.label(task), (task, text)
+            np.testing.assert_allclose(
+                list(getattr(a, task).values()), list(getattr(alone, task).values()), atol=1e-4
+            )
 
 
 def test_the_hybrid_explains_which_sentence_carried_its_judgement(spec_dir) -> None:
