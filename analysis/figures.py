@@ -236,8 +236,9 @@ _DEATH_INJURY = re.compile(rf"(?P<d>{NUM})死(?P<i>{NUM})伤|(?<=[致成共已])
 # (and the one before it) unless the clause says it is happening now
 _RETRO = re.compile(r"去年今日|去年的今天|[一二两三四五六七八九十\d]+年前的今天|周年|[一二两三四五六七八九十\d]+年前|多年前|回顾|纪念|悼念|缅怀|祭奠|历史上|往事")
 # a year before this one: "1996年那次瓦斯爆炸，死了二十几个人"
-_PAST_YEARS = "|".join(str(y) for y in range(1949, datetime.now().year))
-_RETRO_WEAK = re.compile(rf"(?<!\d)(?:{_PAST_YEARS})年|去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年")
+_RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年")
+# a year before the post's own: "1996年那次…" (years are compared with the post's date, not the clock)
+_YEAR = re.compile(r"(?<!\d)(1949|19[5-9]\d|20\d\d)年")
 _NOW = re.compile(r"今天|今日|今晨|今早|昨天|昨日|昨晚|昨夜|目前|刚刚|刚才|现在|近日|日前|本周|当天|此刻|正在|截至|至今|今年")
 _DRILL = re.compile(r"演练|演习|假想|桌面推演|模拟(?:演练|事故|场景|火灾|地震|险情|疏散)")
 # period totals ("今年以来累计接诊…"): statistics over months, not one incident
@@ -542,8 +543,13 @@ def _in_quote(text: str, pos: int) -> bool:
     return any(m.start() < pos < m.end() for m in _QUOTE.finditer(text))
 
 
+def _past_year(s: str, year: int) -> bool:
+    return any(int(m.group(1)) < year for m in _YEAR.finditer(s))
+
+
 def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, str, bool]],
-                     pos: int, sents: list[tuple[int, int]] | None = None) -> str | None:
+                     pos: int, sents: list[tuple[int, int]] | None = None,
+                     year: int | None = None) -> str | None:
     s = text[sent[0]:sent[1]]
     clause, prev = _clauses(text, sent, pos)
     if _REFUTED.search(s) and not _CORRECTION.match(clause.strip()):
@@ -557,7 +563,8 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
     # a weak cue anywhere in the clause (or the one before) puts the count in the past,
     # unless the clause also says it is happening now (conservative for I/II: "12人遇难，那是
     # 去年的事" must not start a clock)
-    if _RETRO_WEAK.search(clause + prev) and not _NOW.search(clause + prev):
+    near = clause + prev
+    if (_RETRO_WEAK.search(near) or _past_year(near, year or datetime.now().year)) and not _NOW.search(near):
         return "所述为过去发生的事"
     if _DRILL.search(s) or (sents and _DRILL.search(text, *sents[0])):
         return "所在句（或标题）为演练"
@@ -629,12 +636,15 @@ def _value(num: str) -> tuple[int | None, bool]:
 
 
 def extract_figures(text: str, local_names: Iterable[str] = (),
-                    places: list[tuple[int, str, bool]] | None = None) -> Figures:
+                    places: list[tuple[int, str, bool]] | None = None,
+                    year: int | None = None) -> Figures:
     """Counts of casualties, crowds and evacuations stated in ``text`` (Simplified).
 
     ``local_names`` are the county's own names (county, townships, places); counts
     located by a nearer mention of another county or city are discounted.
     ``places`` may pass :func:`place_mentions` already computed for ``text``.
+    ``year`` is the post's own year (default: this year): counts in a clause naming an
+    earlier year are in the past.
     """
     fig = Figures()
     if not text:
@@ -654,7 +664,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         seen.add(key)
         pos = span[0] if kw_pos is None else min(span[0], kw_pos)
         sent = _sentence_of(sents, pos)
-        reason = _discount_reason(text, sent, places, pos, sents)
+        reason = _discount_reason(text, sent, places, pos, sents, year)
         if reason is None and (_THRESHOLD_AFTER.match(text, span[1]) or _THRESHOLD_IN.search(text, span[0], span[1])):
             reason = "阈值表述（…以上/以下），非实际人数"
         if reason is None and kind == "evacuated" and _PRECAUTION.search(text, max(sent[0], pos - 12), span[1]):
@@ -841,7 +851,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     fig.rescued = bool(_RESCUED.search(text))
     fig.trapped_in_hazard = bool(fig.trapped) and bool(_HAZARD.search(text))
     fig.trapped_deadly = fig.trapped_in_hazard and bool(_DEADLY_TRAP.search(text))
-    _find_cues(text, sents, places, fig, grievance)
+    _find_cues(text, sents, places, fig, grievance, year)
     return fig
 
 
@@ -863,10 +873,10 @@ def _with_increments(text: str, sents: list[tuple[int, int]], deaths: list[Menti
 
 
 def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
-            m: re.Match[str]) -> str | None:
+            m: re.Match[str], year: int | None = None) -> str | None:
     """None when the cue counts, else the reason it is discounted."""
     sent = _sentence_of(sents, m.start())
-    return _discount_reason(text, sent, places, m.start(), sents)
+    return _discount_reason(text, sent, places, m.start(), sents, year)
 
 
 _PEOPLE_COUNT = re.compile(rf"(?P<num>{NUM})(?:号人|多人|人|名[\u4e00-\u9fff]{{0,3}}(?:群众|村民|居民|师生|职工))")
@@ -902,16 +912,16 @@ def _subject_crowd(text: str, sents: list[tuple[int, int]], km: re.Match[str], a
 
 
 def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
-               fig: Figures, grievance: bool) -> None:
+               fig: Figures, grievance: bool, year: int | None = None) -> None:
     """Textual cues; ``grievance``: the post names a grievance (_GRIEVANCE), without which
-    collective-complaint and protest cues do not count."""
+    collective-complaint and protest cues do not count; ``year``: the post's own year."""
     cues: dict[str, Any] = {}
     skipped: list[str] = []
 
     def take(name: str, m: re.Match[str] | None, value: Any = True) -> None:
         if m is None:
             return
-        why = _cue_ok(text, sents, places, m)
+        why = _cue_ok(text, sents, places, m, year)
         if why:
             skipped.append(f"{m.group()}：{why}")
         elif name not in cues:

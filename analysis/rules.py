@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from analysis import lexicon as lx
@@ -126,7 +127,7 @@ class RuleAnalyzer:
 
         location = self.gazetteer.locate(text, post.ip_location)
         places = place_mentions(text, self.local_names)
-        figures = extract_figures(text, self.local_names, places)
+        figures = extract_figures(text, self.local_names, places, year=_local_year(post.published_at))
         attention = _engagement_attention(post.metrics) or bool(lx.ATTENTION_TEXT.search(text))
         severity, sev_reasons = grade_from_figures(figures, text, attention=attention)
         rules.extend(f"等级：{r}" for r in sev_reasons)
@@ -374,3 +375,13 @@ class RuleAnalyzer:
         if location.ip_local is False and ip_location:
             return True, f"相关性：未提及地点，IP属地{ip_location}非本省（弱证据），仍保留"
         return True, "相关性：未提及外地，按本县信息处理"
+
+
+_CHINA = timezone(timedelta(hours=8))
+
+
+def _local_year(when: datetime | None) -> int | None:
+    """The post's year in China time (a naive time is taken as it stands)."""
+    if when is None:
+        return None
+    return (when.astimezone(_CHINA) if when.tzinfo else when).year

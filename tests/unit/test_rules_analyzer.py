@@ -181,3 +181,12 @@ def test_traditional_chinese_posts_are_read_after_normalisation(analyzer: RuleAn
     assert s.township == "东坝镇"
     assert s.topic == "environment"
     assert s.sentiment == "negative"
+
+
+def test_a_year_is_past_or_present_by_the_posts_own_date(analyzer: RuleAnalyzer) -> None:
+    text = "2026年11月3日石门煤矿透水，已造成12人遇难。"
+    item = make_item(text)
+    assert analyzer.analyze([item])[0].severity == "II"  # published 2026-11-04: this year's event
+    later = Item(Post(id="t2", platform="weibo", text=text,
+                      published_at=datetime(2027, 3, 1, 9, 0, tzinfo=UTC)), normalize_text(None, text))
+    assert analyzer.analyze([later])[0].severity != "II"  # a year later, it is a look back
