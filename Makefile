@@ -24,7 +24,7 @@ demo: install
 	$(BIN)/tingfeng demo --reset
 
 ## model: the analysis model from the packaged base weights + the committed trained part,
-## and its int8 ONNX export (both idempotent; cached under .cache/tingfeng)
+## and its ONNX exports, float32 (the default runtime model) and int8 (idempotent; cached under .cache/tingfeng)
 model: install
 	$(BIN)/python -m analysis.model.convert
 	$(BIN)/python -m analysis.model.onnx_export
