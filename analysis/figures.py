@@ -286,7 +286,9 @@ _MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗
 _NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
 _MEMORIAL_WORDS = re.compile(r"遗像|新坟|棺材|遗体|骨灰盒|尸体")
 _SURVIVOR_WORDS = re.compile(r"活下来|救出来的|生还|幸存|获救的|活着的")
-_ESTIMATE_WORDS = re.compile(r"估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足|只多不少|都不止|打不住")
+_ESTIMATE_BEFORE = "估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足"  # 少说上千人
+_ESTIMATE_AFTER = "只多不少|都不止|打不住"  # 上千人只多不少
+_ESTIMATE_WORDS = re.compile(f"{_ESTIMATE_BEFORE}|{_ESTIMATE_AFTER}")
 # those not among the survivors: "车上二十几个游客，活下来的只有六个", "中巴上十六个人，只活下来三个",
 # "全车43人仅4人生还"
 _SURVIVORS = re.compile(
@@ -298,8 +300,8 @@ _SURVIVORS = re.compile(
 _GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
 _MOURNING = re.compile(r"头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
 # a crowd sized by estimate in a sentence that says a crowd is there: "…门口人山人海…我估计不下两千人"
-_CROWD_ESTIMATE = re.compile(rf"(?:估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足)(?:有)?(?P<num>{NUM})(?:号人|多人|人)|"
-                             rf"(?P<num2>{NUM})(?:号人|多人|人)(?:只多不少|都不止|打不住)")
+_CROWD_ESTIMATE = re.compile(rf"(?:{_ESTIMATE_BEFORE})(?:有)?(?P<num>{NUM})(?:号人|多人|人)|"
+                             rf"(?P<num2>{NUM})(?:号人|多人|人)(?:{_ESTIMATE_AFTER})")
 _CROWD_SCENE = re.compile(r"人山人海|水泄不通|站满|挤满|坐满|围满|堵满|堵死|乌泱泱|全是人|黑压压|围了|围住|堵了|堵住|聚集|聚在|门口|维持秩序|上街")
 # a whole town or several villages moved out: thousands
 _AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的人)?(?:都|全部)?(?:撤空了?|撤离|紧急转移|转移)|"
@@ -378,9 +380,9 @@ _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|�
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移|全部转移出来|都救出来了|全部救出来")
 # where being trapped is deadly in itself (a mine, rubble, a fire, rising water on a roof):
 # a village cut off by a flood is trapped in a hazard too, but is no 重大 event by that alone
-_DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|塌了|透水|冒顶|瓦斯|爆炸|炸|出事|事故|火场|大火|着火|起火|浓烟|"
+_DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|塌了|透水|冒顶|瓦斯|炸|出事|事故|火场|大火|着火|起火|浓烟|"
                           r"屋顶|房顶|激流|水中|树上|洞内|隧道|车里|车内|船上|烧起来|失火|火灾|漫到|淹到|水已经")
-_HAZARD = re.compile(r"炸|出事|事故|埋|洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|爆炸|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
+_HAZARD = re.compile(r"炸|出事|事故|埋|洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -548,8 +550,7 @@ def _past_year(s: str, year: int) -> bool:
 
 
 def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, str, bool]],
-                     pos: int, sents: list[tuple[int, int]] | None = None,
-                     year: int | None = None) -> str | None:
+                     pos: int, sents: list[tuple[int, int]], year: int) -> str | None:
     s = text[sent[0]:sent[1]]
     clause, prev = _clauses(text, sent, pos)
     if _REFUTED.search(s) and not _CORRECTION.match(clause.strip()):
@@ -564,7 +565,7 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
     # unless the clause also says it is happening now (conservative for I/II: "12人遇难，那是
     # 去年的事" must not start a clock)
     near = clause + prev
-    if (_RETRO_WEAK.search(near) or _past_year(near, year or datetime.now().year)) and not _NOW.search(near):
+    if (_RETRO_WEAK.search(near) or _past_year(near, year)) and not _NOW.search(near):
         return "所述为过去发生的事"
     if _DRILL.search(s) or (sents and _DRILL.search(text, *sents[0])):
         return "所在句（或标题）为演练"
@@ -649,6 +650,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     fig = Figures()
     if not text:
         return fig
+    year = year or datetime.now().year
     sents = _sentences(text)
     if places is None:
         places = place_mentions(text, local_names)
@@ -873,7 +875,7 @@ def _with_increments(text: str, sents: list[tuple[int, int]], deaths: list[Menti
 
 
 def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
-            m: re.Match[str], year: int | None = None) -> str | None:
+            m: re.Match[str], year: int) -> str | None:
     """None when the cue counts, else the reason it is discounted."""
     sent = _sentence_of(sents, m.start())
     return _discount_reason(text, sent, places, m.start(), sents, year)
@@ -912,7 +914,7 @@ def _subject_crowd(text: str, sents: list[tuple[int, int]], km: re.Match[str], a
 
 
 def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str, bool]],
-               fig: Figures, grievance: bool, year: int | None = None) -> None:
+               fig: Figures, grievance: bool, year: int) -> None:
     """Textual cues; ``grievance``: the post names a grievance (_GRIEVANCE), without which
     collective-complaint and protest cues do not count; ``year``: the post's own year."""
     cues: dict[str, Any] = {}

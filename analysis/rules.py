@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from analysis import lexicon as lx
@@ -18,6 +18,7 @@ from analysis import similarity
 from analysis.figures import Figures, extract_figures, grade_from_figures, place_mentions
 from analysis.gazetteer import Gazetteer, Location
 from kernel.config import Reference
+from kernel.domain.posts import CST
 from kernel.domain.scores import Score
 from kernel.ports import AnalysisInput
 
@@ -377,11 +378,9 @@ class RuleAnalyzer:
         return True, "相关性：未提及外地，按本县信息处理"
 
 
-_CHINA = timezone(timedelta(hours=8))
-
 
 def _local_year(when: datetime | None) -> int | None:
     """The post's year in China time (a naive time is taken as it stands)."""
     if when is None:
         return None
-    return (when.astimezone(_CHINA) if when.tzinfo else when).year
+    return (when.astimezone(CST) if when.tzinfo else when).year

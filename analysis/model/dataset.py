@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,11 @@ class Example:
 
     def label(self, task: str) -> int:
         return getattr(self, task)
+
+
+def load_training(extra: Sequence[str] = (), data_dir: Path | None = None) -> list[Example]:
+    """``data/train.jsonl`` plus the extra hand-written training files ``data/<name>.jsonl``."""
+    return [e for name in ("train", *extra) for e in load_domain(name, data_dir)]
 
 
 def load_domain(name: str, data_dir: Path | None = None) -> list[Example]:

@@ -34,7 +34,15 @@ import time
 import numpy as np
 
 from .artifact import METRICS, WEIGHTS, file_sha256, update_manifest
-from .dataset import IGNORE, Augmenter, Example, load_authored, load_domain, load_inews
+from .dataset import (
+    IGNORE,
+    Augmenter,
+    Example,
+    load_authored,
+    load_domain,
+    load_inews,
+    load_training,
+)
 from .labels import TASKS
 from .metrics import report
 from .paths import artifact_dir
@@ -145,9 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     art = artifact_dir()
     clf = PostClassifier(artifact=art, backend="torch")
     task = args.task
-    domain = load_domain("train") + [e for name in args.extra for e in load_domain(name)]
     only = tuple(args.authored) if args.authored is not None else None
-    train = [e for e in domain + load_authored("train", (task,), only=only) if e.label(task) != IGNORE]
+    train = [e for e in load_training(args.extra) + load_authored("train", (task,), only=only)
+             if e.label(task) != IGNORE]
     train = with_variants(train, args.copies)
     vals = {
         "val.jsonl": load_domain("val"),

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .artifact import METRICS, save_artifact
-from .dataset import IGNORE, Example, augment, load_authored, load_domain, load_inews
+from .dataset import IGNORE, Example, augment, load_authored, load_domain, load_inews, load_training
 from .labels import TASKS, model_input
 from .metrics import report
 from .paths import artifact_dir, base_model_dir, cache_dir
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---------------------------------------------------------------- data
     authored_tasks = tuple(t for t in args.authored_tasks.split(",") if t)
-    train_dom = load_domain("train") + [e for name in args.extra for e in load_domain(name)]
+    train_dom = load_training(args.extra)
     if authored_tasks:
         train_dom += load_authored("train", authored_tasks)
     val = load_domain("val")

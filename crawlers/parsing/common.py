@@ -7,13 +7,12 @@ import hashlib
 import html as htmllib
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawlers.errors import BadPage
-
-CST = timezone(timedelta(hours=8), "CST")
+from kernel.domain.posts import CST
 
 # --- HTML to plain text -----------------------------------------------------------------
 

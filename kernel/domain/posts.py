@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from kernel.errors import InvalidPost
@@ -12,6 +12,8 @@ PLATFORMS = ("weibo", "forum", "tieba", "news", "gov_board")
 METRIC_KEYS = ("reposts", "comments", "likes", "views")
 MAX_TEXT_CHARS = 50_000
 MAX_ID_CHARS = 200
+# China Standard Time: the clock posts are written and judged by
+CST = timezone(timedelta(hours=8), "CST")
 
 
 @dataclass
