@@ -37,13 +37,15 @@ model-train: install
 	$(MAKE) model-head
 	$(BIN)/python -m analysis.model.calibrate --write
 
-## model-head: refit the severity and sentiment heads on frozen features (~4 min), re-export, recalibrate.
-## The severity head is session 3's recipe (the five first authored files, no extra files); the
-## sentiment head session 4's (all authored files + data/train_sentiment_edges.jsonl)
+## model-head: refit the severity and sentiment heads and fit the binary major head on frozen
+## features (~5 min), re-export, recalibrate. The severity head is session 3's recipe (the five
+## first authored files, no extra files); the sentiment head session 4's (all authored files +
+## data/train_sentiment_edges.jsonl); the major head session 5's (all authored files, no extra)
 model-head: install
 	$(BIN)/python -m analysis.model.head_refit --task severity --write --extra \
 		--authored general majors majors_hard near_misses serious
 	$(BIN)/python -m analysis.model.head_refit --task sentiment --write
+	$(BIN)/python -m analysis.model.head_refit --task major --write --extra --steps 300
 	$(BIN)/python -m analysis.model.onnx_export --force
 	$(BIN)/python -m analysis.model.calibrate --write --skip-events
 

@@ -26,7 +26,7 @@ W_MODEL_SENTIMENT = 0.85  # chosen on analysis/model/data/val.jsonl (our own), n
 W_MODEL_TOPIC = 0.8
 LIFT_TO_III = 0.70  # default P(I..III) the model needs to lift a figure-less IV to III;
 # an artifact's manifest may carry its own ("calibration", written by analysis.model.calibrate)
-MAJOR_FROM_MODEL = 1.01  # P(I)+P(II) for a figure-less post to be 重大 on the model's word: off unless calibrated
+MAJOR_FROM_MODEL = 1.01  # P(I or II) for a figure-less post to be 重大 on the model's word: off unless calibrated
 MAX_TOPICS = 3
 SECONDARY_MIN = 0.15
 
@@ -59,6 +59,7 @@ class HybridAnalyzer:
         cal = (getattr(classifier, "manifest", None) or {}).get("calibration") or {}
         self.lift_to_iii = float(cal.get("lift_to_iii", LIFT_TO_III))
         self.major_from_model = float(cal.get("major_from_model", MAJOR_FROM_MODEL))
+        self.major_hint = float(cal.get("major_hint", MAJOR_FROM_MODEL))
         self.w_sentiment = float(cal.get("w_sentiment", W_MODEL_SENTIMENT))
         # (floor, scale) for the embedding cosine in event grouping (kernel.domain.events)
         self.embedding_calibration: tuple[float, float] | None = (
@@ -122,9 +123,9 @@ class HybridAnalyzer:
         # severity
         severity = r.severity
         p_serious = sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
-        p_major = o.severity.get("I", 0.0) + o.severity.get("II", 0.0)
-        if (SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and r.relevant
-                and not _states(r, _COUNT_KINDS)):
+        p_major = major_probability(o)
+        figure_less = r.relevant and not _states(r, _COUNT_KINDS)
+        if SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and figure_less:
             severity = "II"
             reasons.append(f"等级：帖子未给出伤亡、聚集等数字，模型判断为重大及以上事件的概率 {p_major:.2f}"
                            f"（≥ {self.major_from_model:.2f}）→ 按重大（II）处置，请核实规模")
@@ -135,6 +136,11 @@ class HybridAnalyzer:
             else:
                 severity = "III"
                 reasons.append(f"等级：模型判断为较大及以上事件的概率 {p_serious:.2f}，由 IV 上调为 III（I/II 须有数字或明确线索）")
+        suspected_major = SEVERITY_RANK[severity] > 2 and p_major >= self.major_hint and figure_less
+        if suspected_major:
+            # not enough to start a 5-hour clock on the model's word, but an analyst should look
+            reasons.append(f"等级：疑似重大，请研判核实（模型判断为重大及以上事件的概率 {p_major:.2f}，"
+                           f"未达自动定为重大的阈值 {self.major_from_model:.2f}）")
         # disposition
         disp_model = max(o.disposition, key=o.disposition.__getitem__)
         disposition: str | None = None if disp_model == "none" else disp_model
@@ -151,9 +157,12 @@ class HybridAnalyzer:
             "sentiment": {k: round(v, 3) for k, v in sorted(o.sentiment.items(), key=lambda kv: -kv[1])},
             "topic": {k: round(v, 3) for k, v in o.top("topic", 3)},
             "severity": {k: round(v, 3) for k, v in o.severity.items()},
+            "major": round(p_major, 3),
             "disposition": {k: round(v, 3) for k, v in o.top("disposition", 3)},
         }
         explanation["rules"] = list(r.explanation.get("rules", [])) + reasons
+        if suspected_major:
+            explanation["suspected_major"] = True
         return Score(
             sentiment=label,
             sentiment_score=float(sent[label]),
@@ -171,6 +180,14 @@ class HybridAnalyzer:
 
 _TOLL_KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned")
 _COUNT_KINDS = (*_TOLL_KINDS, "hospitalized", "evacuated", "gathered", "complainants", "households")
+
+
+def major_probability(o: Any) -> float:
+    """P(I or II): the binary major head's where the artifact has one, else P(I)+P(II) of
+    the four-grade severity head."""
+    if getattr(o, "major", None) is not None:
+        return float(o.major)
+    return o.severity.get("I", 0.0) + o.severity.get("II", 0.0)
 
 
 def _states(r: Score, kinds: Sequence[str]) -> bool:

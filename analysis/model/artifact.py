@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from .errors import ArtifactMismatch, ModelUnavailable
-from .labels import E5_PREFIX, TASKS
+from .labels import E5_PREFIX, MAJOR_HEAD, TASKS
 
 WEIGHTS = "model.safetensors"
 MANIFEST = "manifest.json"
@@ -124,5 +124,13 @@ def load_into(model, directory: Path) -> dict:
     not_loaded = [m for m in missing if any(m.startswith(p) for p in tuned)]
     if not_loaded:
         raise ArtifactMismatch(f"artifact lacks tuned tensors: {not_loaded[:3]}")
-    model.heads.load_state_dict(head_sd, strict=True)
+    missing, unexpected = model.heads.load_state_dict(head_sd, strict=False)
+    # the binary major head came later (session 5): older artifacts simply lack it and
+    # keep the zero init; the runtime uses it only when the manifest records it
+    missing = [m for m in missing if not m.startswith(f"{MAJOR_HEAD}.")]
+    if missing or unexpected:
+        raise ArtifactMismatch(f"artifact heads do not fit the network: missing {missing[:3]}, "
+                               f"unexpected {unexpected[:3]}")
+    if "major_head" in manifest and f"heads.{MAJOR_HEAD}.weight" not in tensors:
+        raise ArtifactMismatch("manifest records a major head the weights file lacks")
     return manifest

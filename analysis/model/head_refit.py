@@ -1,6 +1,12 @@
 """Refit one task head of the committed artifact (severity by default), on frozen features.
 
-    python -m analysis.model.head_refit [--task severity|sentiment] [--write]
+    python -m analysis.model.head_refit [--task severity|sentiment|major] [--write]
+
+``--task major`` fits the binary head (特别重大/重大 against the rest, from the same
+severity labels) from scratch, with a plain L2 penalty instead of a pull towards a
+trained head: the network never trained one.  The hybrid analyzer uses its
+probability to grade a post that states no figures as 重大 (threshold calibrated by
+``analysis.model.calibrate``).
 
 Why a head alone: training the whole network on the incident posts in
 ``data/authored/`` improved severity but moved the shared encoder enough to cost
@@ -43,7 +49,7 @@ from .dataset import (
     load_inews,
     load_training,
 )
-from .labels import TASKS
+from .labels import MAJOR_GRADES, MAJOR_HEAD, SEVERITIES, TASKS
 from .metrics import report
 from .paths import artifact_dir
 
@@ -116,7 +122,30 @@ def fit(x: np.ndarray, y: np.ndarray, sw: np.ndarray, w0: np.ndarray, b0: np.nda
     return w.detach().numpy(), b.detach().numpy()
 
 
+def major_labels(severity: np.ndarray) -> np.ndarray:
+    """Severity label indices -> 1 for I/II, 0 for III/IV."""
+    major = [SEVERITIES.index(g) for g in MAJOR_GRADES]
+    return np.isin(severity, major).astype(np.int64)
+
+
+def auc(y: np.ndarray, score: np.ndarray) -> float | None:
+    """Area under the ROC curve (ties count half)."""
+    pos, neg = score[y == 1], score[y == 0]
+    if not len(pos) or not len(neg):
+        return None
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return round(float(greater / (len(pos) * len(neg))), 4)
+
+
 def task_report(task: str, y: np.ndarray, logits: np.ndarray) -> dict:
+    if task == MAJOR_HEAD:
+        z = logits - logits.max(-1, keepdims=True)
+        p = np.exp(z[:, 1]) / np.exp(z).sum(-1)
+        out: dict = {"n": int(len(y)), "majors": int(y.sum()), "auc": auc(y, p)}
+        for th in (0.5, 0.9, 0.95):
+            out[f"recall@{th}"] = round(float((p[y == 1] >= th).mean()), 4) if y.sum() else None
+            out[f"false@{th}"] = int((p[y == 0] >= th).sum())
+        return out
     names = TASKS[task]
     pred = logits.argmax(-1)
     gold = [names[i] for i in y]
@@ -130,9 +159,15 @@ def task_report(task: str, y: np.ndarray, logits: np.ndarray) -> dict:
     return {k: rep[k] for k in ("n", "accuracy", "macro_f1", "major_recall", "false_major")}
 
 
+def labels_of(task: str, examples: list[Example]) -> np.ndarray:
+    if task == MAJOR_HEAD:
+        return major_labels(np.array([e.severity for e in examples]))
+    return np.array([e.label(task) for e in examples])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="refit one task head of the committed artifact")
-    ap.add_argument("--task", default="severity", choices=["severity", "sentiment"])
+    ap.add_argument("--task", default="severity", choices=["severity", "sentiment", MAJOR_HEAD])
     ap.add_argument("--write", action="store_true", help="replace the head in the artifact")
     ap.add_argument("--copies", type=int, default=2, help="augmented variants per training post")
     ap.add_argument("--decay", type=float, default=1e-3, help="L2 pull towards the current head")
@@ -153,13 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     art = artifact_dir()
     clf = PostClassifier(artifact=art, backend="torch")
     task = args.task
+    label_task = "severity" if task == MAJOR_HEAD else task  # the major head learns from severity labels
     only = tuple(args.authored) if args.authored is not None else None
-    train = [e for e in load_training(args.extra) + load_authored("train", (task,), only=only)
-             if e.label(task) != IGNORE]
+    train = [e for e in load_training(args.extra) + load_authored("train", (label_task,), only=only)
+             if e.label(label_task) != IGNORE]
     train = with_variants(train, args.copies)
     vals = {
         "val.jsonl": load_domain("val"),
-        "authored (even ids)": load_authored("val", (task,)),
+        "authored (even ids)": load_authored("val", (label_task,)),
         "val_incidents.jsonl": load_domain("val_incidents"),
     }
     if task == "sentiment":
@@ -169,23 +205,39 @@ def main(argv: list[str] | None = None) -> int:
         vals["iNews test"] = load_inews("test")
     log(f"{len(train)} training items (with variants); computing frozen features")
     x_tr = features(clf, [e.text for e in train])
-    y_tr = np.array([e.label(task) for e in train])
+    y_tr = labels_of(task, train)
     sw = np.array([e.weight for e in train])
-    # the anchor is the head as the network trained it, kept in the artifact beside the
-    # refit one ("trained_heads.*", ignored by the loaders), so a second run gives the same head
     tensors = load_file(str(art / WEIGHTS))
-    anchor = "trained_heads" if f"trained_heads.{task}.weight" in tensors else "heads.heads"
-    w0 = tensors[f"{anchor}.{task}.weight"].float().numpy()
-    b0 = tensors[f"{anchor}.{task}.bias"].float().numpy()
+    if task == MAJOR_HEAD:
+        # no trained head to stay near: start from zero, the pull becomes plain L2
+        w0 = np.zeros((2, x_tr.shape[1]), dtype=np.float32)
+        b0 = np.zeros(2, dtype=np.float32)
+        target = f"heads.{MAJOR_HEAD}"
+    else:
+        # the anchor is the head as the network trained it, kept in the artifact beside the
+        # refit one ("trained_heads.*", ignored by the loaders), so a second run gives the same head
+        anchor = "trained_heads" if f"trained_heads.{task}.weight" in tensors else "heads.heads"
+        w0 = tensors[f"{anchor}.{task}.weight"].float().numpy()
+        b0 = tensors[f"{anchor}.{task}.bias"].float().numpy()
+        target = f"heads.heads.{task}"
     w, b = fit(x_tr, y_tr, sw, w0, b0, decay=args.decay, steps=args.steps,
-               power=0.7 if task == "severity" else 0.5)
+               power=0.5 if task == "sentiment" else 0.7)
     results: dict = {}
-    log(f"refit {task} head: anchored to the network's trained head; {len(train)} items")
+    log(f"refit {task} head; {len(train)} items"
+        + (" (before = P(I)+P(II) of the severity head)" if task == MAJOR_HEAD else ""))
     for name, exs in vals.items():
-        exs = [e for e in exs if e.label(task) != IGNORE]
+        exs = [e for e in exs if e.label(label_task) != IGNORE]
         x = features(clf, [e.text for e in exs])
-        y = np.array([e.label(task) for e in exs])
-        results[name] = {"before": task_report(task, y, x @ w0.T + b0), "after": task_report(task, y, x @ w.T + b)}
+        y = labels_of(task, exs)
+        before = x @ w0.T + b0
+        if task == MAJOR_HEAD:
+            # the baseline a binary head must beat: P(I)+P(II) of the severity head
+            sev = x @ tensors["heads.heads.severity.weight"].float().numpy().T
+            sev = sev + tensors["heads.heads.severity.bias"].float().numpy()
+            sev = np.exp(sev - sev.max(-1, keepdims=True))
+            p = np.clip(sev[:, :2].sum(-1) / sev.sum(-1), 1e-7, 1 - 1e-7)
+            before = np.stack([np.log1p(-p), np.log(p)], axis=-1)
+        results[name] = {"before": task_report(task, y, before), "after": task_report(task, y, x @ w.T + b)}
         log(f"{name}: before {results[name]['before']}  after {results[name]['after']}")
     summary = {
         "trained_on": "data/train.jsonl"
@@ -196,16 +248,18 @@ def main(argv: list[str] | None = None) -> int:
                       f"{args.copies} augmented variants each"
                       + (f" + 2 500 iNews train items (weight {args.inews_weight})" if task == "sentiment" else "")
                       + f" ({len(train)} items)",
-        "method": f"class-weighted logistic regression on frozen features, L2 {args.decay} towards the old head",
+        "method": f"class-weighted logistic regression on frozen features, L2 {args.decay} towards "
+                  + ("zero" if task == MAJOR_HEAD else "the old head"),
         "validation": results,
         "time_s": round(time.perf_counter() - t0),
     }
     if args.write:
         path = art / WEIGHTS
-        tensors.setdefault(f"trained_heads.{task}.weight", torch.from_numpy(w0).to(torch.float16).contiguous())
-        tensors.setdefault(f"trained_heads.{task}.bias", torch.from_numpy(b0).to(torch.float16).contiguous())
-        tensors[f"heads.heads.{task}.weight"] = torch.from_numpy(w).to(torch.float16).contiguous()
-        tensors[f"heads.heads.{task}.bias"] = torch.from_numpy(b).to(torch.float16).contiguous()
+        if task != MAJOR_HEAD:
+            tensors.setdefault(f"trained_heads.{task}.weight", torch.from_numpy(w0).to(torch.float16).contiguous())
+            tensors.setdefault(f"trained_heads.{task}.bias", torch.from_numpy(b0).to(torch.float16).contiguous())
+        tensors[f"{target}.weight"] = torch.from_numpy(w).to(torch.float16).contiguous()
+        tensors[f"{target}.bias"] = torch.from_numpy(b).to(torch.float16).contiguous()
         save_file(tensors, str(path), metadata={"format": "pt"})
         update_manifest(art, **{f"{task}_head": {"trained_on": summary["trained_on"], "method": summary["method"],
                                                  "weights_sha256": file_sha256(path)}})

@@ -48,6 +48,11 @@ TASKS: dict[str, tuple[str, ...]] = {
     "severity": SEVERITIES,
 }
 
+# the binary head over the same features: P(特别重大 or 重大) against everything else;
+# its labels derive from severity (I/II -> 1), so it is not a task of its own
+MAJOR_HEAD = "major"
+MAJOR_GRADES = ("I", "II")
+
 # multilingual-e5 expects a prefix; "query: " is the one for classification-like use
 E5_PREFIX = "query: "
 

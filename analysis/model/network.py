@@ -1,9 +1,12 @@
 """The multi-task network: the e5 encoder (top layers fine-tuned) + four task heads.
 
 Outputs, in this order (also the ONNX output names):
-``sentiment``, ``topic``, ``disposition``, ``severity`` (logits) and ``embedding``
+``sentiment``, ``topic``, ``disposition``, ``severity`` (logits), ``embedding``
 (masked mean of the last hidden states, L2-normalised; trained to stay close to
-the base e5 sentence embedding so event clustering keeps e5 semantics).
+the base e5 sentence embedding so event clustering keeps e5 semantics) and ``major``
+(logits of [other, I/II]: a binary "特别重大/重大 or not" head fitted on frozen
+features by ``head_refit --task major``; an artifact without it leaves it at zero and
+its manifest has no ``major_head``, so the runtime ignores it).
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .labels import TASKS
+from .labels import MAJOR_HEAD, TASKS
 
-OUTPUT_NAMES: tuple[str, ...] = (*TASKS.keys(), "embedding")
+OUTPUT_NAMES: tuple[str, ...] = (*TASKS.keys(), "embedding", MAJOR_HEAD)
 
 
 def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -31,13 +34,16 @@ class TaskHeads(nn.Module):
         self.heads = nn.ModuleDict(
             {task: nn.Linear(2 * hidden, len(labels)) for task, labels in TASKS.items()}
         )
+        self.major = nn.Linear(2 * hidden, 2)
+        nn.init.zeros_(self.major.weight)
+        nn.init.zeros_(self.major.bias)
 
     def forward(self, last_hidden: torch.Tensor, mask: torch.Tensor):
         mean = masked_mean(last_hidden, mask)
         feats = self.dropout(self.norm(torch.cat([mean, last_hidden[:, 0]], dim=-1)))
         logits = tuple(self.heads[task](feats) for task in TASKS)
         embedding = nn.functional.normalize(mean, dim=-1)
-        return (*logits, embedding)
+        return (*logits, embedding, self.major(feats))
 
 
 class TingfengModel(nn.Module):

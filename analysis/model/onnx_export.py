@@ -216,7 +216,7 @@ def _compare(clf, onnx_path: Path, texts: list[str]) -> dict:
         a, b = sm(ref[t]), sm(got[t])
         agree[task] = round(float((a.argmax(-1) == b.argmax(-1)).mean()), 4)
         maxdiff[task] = round(float(np.abs(a - b).max()), 4)
-    e1, e2 = ref[-1], got[-1]
+    e1, e2 = ref[len(TASKS)], got[len(TASKS)]
     cos = (e1 * e2).sum(-1) / (np.linalg.norm(e1, axis=-1) * np.linalg.norm(e2, axis=-1))
     return {
         "texts": len(texts),

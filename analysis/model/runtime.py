@@ -27,7 +27,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -98,6 +98,8 @@ class ModelOutput:
     severity: dict[str, float]
     embedding: np.ndarray
     explanation: Explanation | None = None
+    # P(I or II) from the binary major head; None when the artifact has none
+    major: float | None = None
 
     def label(self, task: str) -> str:
         probs: dict[str, float] = getattr(self, task)
@@ -111,6 +113,8 @@ class ModelOutput:
         d: dict[str, Any] = {
             task: {k: round(v, 4) for k, v in getattr(self, task).items()} for task in TASKS
         }
+        if self.major is not None:
+            d["major"] = round(self.major, 4)
         if with_embedding:
             d["embedding"] = [round(float(x), 6) for x in self.embedding]
         if self.explanation is not None:
@@ -340,10 +344,7 @@ class PostClassifier:
 
             level = "word" if explain == "word" else "sentence"
             exps = explain_many(self, texts, results, level=level)
-            results = [
-                ModelOutput(r.sentiment, r.topic, r.disposition, r.severity, r.embedding, e)
-                for r, e in zip(results, exps, strict=True)
-            ]
+            results = [replace(r, explanation=e) for r, e in zip(results, exps, strict=True)]
         return results
 
     def predict_posts(
@@ -358,17 +359,21 @@ class PostClassifier:
         """[N, H] L2-normalised sentence embeddings."""
         if not texts:
             return np.zeros((0, int(self.manifest["hidden_size"])), dtype=np.float32)
-        return self._run(self.encode(list(texts)))[-1]
+        return self._run(self.encode(list(texts)))[len(TASKS)]
 
     def explain(self, text: str, level: str = "sentence") -> Explanation:
         out = self.predict([text], explain=level)[0]
         assert out.explanation is not None
         return out.explanation
 
-    @staticmethod
-    def _outputs(outs: list[np.ndarray]) -> list[ModelOutput]:
+    def _outputs(self, outs: list[np.ndarray]) -> list[ModelOutput]:
         probs = {task: _softmax(outs[t]) for t, task in enumerate(TASKS)}
         emb = outs[len(TASKS)]
+        major = (
+            _softmax(outs[len(TASKS) + 1])[:, 1]
+            if "major_head" in self.manifest and len(outs) > len(TASKS) + 1
+            else None
+        )
         norms = np.linalg.norm(emb, axis=-1, keepdims=True)
         emb = (emb / np.maximum(norms, 1e-12)).astype(np.float32)
         results = []
@@ -378,6 +383,9 @@ class PostClassifier:
                 for task, labels in TASKS.items()
             }
             results.append(
-                ModelOutput(d["sentiment"], d["topic"], d["disposition"], d["severity"], emb[i])
+                ModelOutput(
+                    d["sentiment"], d["topic"], d["disposition"], d["severity"], emb[i],
+                    major=None if major is None else float(major[i]),
+                )
             )
         return results

@@ -84,7 +84,10 @@ def make_tiny_model(
         "utf-8",
     )
     model = TingfengModel(encoder, TaskHeads(hidden))
-    save_artifact(model, art, tuned_from=layers - 1, config={"max_length": max_length})
+    with torch.no_grad():  # like the real artifact since session 5: a (random) binary major head
+        torch.nn.init.normal_(model.heads.major.weight, std=0.5)
+    save_artifact(model, art, tuned_from=layers - 1, config={"max_length": max_length},
+                  extra={"major_head": {"trained_on": "nothing: random test weights"}})
     return base, art
 
 

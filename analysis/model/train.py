@@ -219,7 +219,7 @@ def predict_cached(top, heads, hidden, idx_all, torch, batch: int = 64):
             res = heads(h, mask)
             for t, task in enumerate(TASKS):
                 outs[task].append(torch.softmax(res[t], -1))
-            embs.append(res[-1])
+            embs.append(res[len(TASKS)])
     inv = np.argsort(np.array(order))
     probs = {task: torch.cat(v).numpy()[inv] for task, v in outs.items()}
     return probs, torch.cat(embs).numpy()[inv]
@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                     label_smoothing=0.05,
                 )
                 loss = loss + task_w[task] * (ce * sw[keep]).sum() / sw[keep].sum()
-            cos = (res[-1] * tr_target[b]).sum(-1)
+            cos = (res[len(TASKS)] * tr_target[b]).sum(-1)
             loss = loss + args.emb_weight * (1.0 - cos).mean() * 10.0
             opt.zero_grad()
             loss.backward()

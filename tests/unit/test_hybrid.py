@@ -18,6 +18,7 @@ class FakeOut:
     severity: dict
     disposition: dict
     embedding: list = field(default_factory=lambda: [1.0, 0.0])
+    major: float | None = None
 
     def top(self, task, k=3):
         return sorted(getattr(self, task).items(), key=lambda kv: -kv[1])[:k]
@@ -153,3 +154,44 @@ def test_a_stated_minor_toll_is_not_lifted_by_a_worried_model():
     assert minor.severity == "IV"
     assert any("低于较大标准" in r for r in minor.explanation["rules"])
     assert figureless.severity == "III"
+
+
+FIGURELESS_DISASTER = "县医院走廊、大厅全躺满了中毒的学生，隔壁县的救护车都调来了"
+
+
+def test_the_binary_major_head_decides_a_figure_less_post_over_the_severity_head():
+    # given an artifact with a binary major head, calibrated to grade at 0.93 and hint at 0.8
+    clf = FakeClassifier(out(sev="IV", p=0.9))
+    clf.manifest = {"calibration": {"major_from_model": 0.93, "major_hint": 0.8}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    # when the binary head is sure although the four-grade head says IV
+    clf.out.major = 0.96
+    [s] = an.analyze([item(FIGURELESS_DISASTER)])
+    # then the post is 重大 and the explanation shows the probability that decided it
+    assert s.severity == "II" and s.disposition == "major_issue"
+    assert s.explanation["model"]["major"] == 0.96
+    assert not s.explanation.get("suspected_major")
+    # and when the four-grade head says II but the binary head does not, nothing is lifted
+    clf.out = out(sev="II", p=0.99)
+    clf.out.major = 0.2
+    [t] = an.analyze([item(FIGURELESS_DISASTER)])
+    assert t.severity in ("III", "IV") and not t.explanation.get("suspected_major")
+
+
+def test_a_post_below_the_grading_threshold_is_flagged_for_an_analyst_not_graded():
+    clf = FakeClassifier(out(sev="IV", p=0.9))
+    clf.out.major = 0.85
+    clf.manifest = {"calibration": {"major_from_model": 0.93, "major_hint": 0.8}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    doubtful, counted = an.analyze([item(FIGURELESS_DISASTER), item("东坝镇一辆货车侧翻，造成2人受伤")])
+    # no 5-hour clock on a doubt, but the analyst is told to check the scale
+    assert doubtful.severity in ("III", "IV") and doubtful.disposition != "major_issue"
+    assert doubtful.explanation.get("suspected_major") is True
+    assert any("疑似重大" in r and "研判核实" in r for r in doubtful.explanation["rules"])
+    # a post that states its toll is judged by it: no hint
+    assert not counted.explanation.get("suspected_major")
+    assert not any("疑似重大" in r for r in counted.explanation["rules"])
+    # without a calibrated hint threshold nothing is flagged
+    clf.manifest = {"calibration": {"major_from_model": 0.93}}
+    [u] = HybridAnalyzer(load_reference_cached(), clf).analyze([item(FIGURELESS_DISASTER)])
+    assert not u.explanation.get("suspected_major")

@@ -58,6 +58,7 @@ def test_float32_backend_is_the_torch_model_and_ignores_batch_mates(exported) ->
     for i, (a, b) in enumerate(zip(together, torch_clf.predict(TEXTS), strict=True)):
         np.testing.assert_allclose(list(a.sentiment.values()), list(b.sentiment.values()), atol=1e-4)
         np.testing.assert_allclose(list(a.severity.values()), list(b.severity.values()), atol=1e-4)
+        assert a.major is not None and abs(a.major - b.major) < 1e-4
         alone = onnx.predict([TEXTS[i]])[0]
         np.testing.assert_allclose(list(a.topic.values()), list(alone.topic.values()), atol=1e-5)
 
