@@ -97,6 +97,7 @@ function postHtml(p) {
   const figs = sc && sc.explanation && sc.explanation.figures ? Object.entries(sc.explanation.figures).filter(([k, v]) => typeof v === "number" && v > 0).map(([k, v]) => `<span class="tag">${esc(k)} ${v}</span>`).join("") : "";
   return `<div class="post"><div class="meta">${PLATFORM[p.platform] || p.platform} · ${esc(p.author || "匿名")} · ${fmtTime(p.published_at)}
     ${p.duplicate_of ? ' · <span class="tag">转载/近似</span>' : ""}
+    ${sc && sc.explanation && sc.explanation.suspected_major ? ' · <span class="tag warn" title="模型判断可能达到重大，但帖子没有给出可核对的数字，未自动定级">疑似重大·请研判核实</span>' : ""}
     ${sc ? ` · ${sev(sc.severity)} <span class="${s[1]}">${s[0]}</span> · ${esc(config.topics[sc.topic] || sc.topic)} · ${esc(sc.township || "属地未明")}` : ""}</div>
     ${p.title ? `<b>${esc(p.title)}</b><br>` : ""}${esc(p.text)} ${figs}
     ${sc ? `<div><button class="linkbtn explain" data-post="${p.id}">判断依据</button></div><div class="explain-box" data-for="${p.id}" hidden></div>` : ""}</div>`;

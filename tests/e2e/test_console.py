@@ -99,4 +99,14 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
             box.locator("text=模型的判断与把握").wait_for()
             assert box.locator("mark").count() >= 1
         page.screenshot(path=str(tmp_path / "explain.png"), full_page=True)
+        if analyzer.startswith("model"):
+            # a post the model thinks may be 重大 but that gives no figures is marked for an analyst
+            posts = httpx.get(server + "/api/posts", params={"limit": 500}).json()["items"]
+            flagged = [p for p in posts if p.get("score") and p["score"]["explanation"].get("suspected_major")
+                       and p.get("event_id")]
+            assert flagged, "演示语料中应有模型提示“疑似重大”的帖子"
+            page.goto(f"{server}/#/events/{flagged[0]['event_id']}")
+            tag = page.locator(".post .tag.warn", has_text="疑似重大").first
+            tag.wait_for()
+            assert flagged[0]["score"]["severity"] in ("III", "IV")
         browser.close()
