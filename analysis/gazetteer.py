@@ -114,6 +114,10 @@ class Gazetteer:
     def place_names(self) -> list[str]:
         return list(self._by_len) + list(self.short)
 
+    def warm_up(self) -> None:
+        """Build the jieba tokenizer now rather than on the first ambiguous name."""
+        self._jieba()
+
     def _jieba(self) -> Any:
         if self._tokenizer is None:
             with _TOKENIZER_LOCK:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from analysis.rules import RuleAnalyzer
 from kernel.config import Reference
 from kernel.domain.scores import SEVERITY_RANK, Score
@@ -65,6 +67,9 @@ class HybridAnalyzer:
         self.embedding_calibration: tuple[float, float] | None = (
             (float(cal["emb_floor"]), float(cal["emb_scale"])) if "emb_floor" in cal else None
         )
+
+    def warm_up(self) -> None:
+        self.rules.warm_up()
 
     def analyze(self, items: Sequence[AnalysisInput]) -> list[Score]:
         if not items:
@@ -173,7 +178,7 @@ class HybridAnalyzer:
             rumor=r.rumor or disposition == "rumor",
             relevant=r.relevant,
             explanation=explanation,
-            embedding=[round(float(x), 5) for x in o.embedding],
+            embedding=np.round(np.asarray(o.embedding, dtype=np.float64), 5).tolist(),
             analyzer=self.name,
         )
 

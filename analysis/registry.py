@@ -47,7 +47,13 @@ def make_analyzer(settings: Settings, reference: Reference) -> Analyzer:
     if name not in ANALYZERS:
         raise ValueError(f"未知的分析器：{name}（可选：{', '.join(sorted(ANALYZERS))}）")
     log.info("使用分析器：%s", name)
-    return ANALYZERS[name](settings, reference)
+    analyzer = ANALYZERS[name](settings, reference)
+    # load what the analyzer would otherwise load on its first post (jieba's dictionary,
+    # ~0.5 s): a service should pay that at start, not on the first post of an emergency
+    warm_up = getattr(analyzer, "warm_up", None)
+    if warm_up is not None:
+        warm_up()
+    return analyzer
 
 
 def _model_available(settings: Settings) -> bool:

@@ -108,6 +108,9 @@ class RuleAnalyzer:
         self._sent_matcher = lx.TermMatcher(sent)
 
     # ------------------------------------------------------------------ API
+    def warm_up(self) -> None:
+        self.gazetteer.warm_up()
+
     def analyze(self, items: Sequence[AnalysisInput]) -> list[Score]:
         return [self.analyze_one(it) for it in items]
 

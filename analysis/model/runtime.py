@@ -27,6 +27,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -169,8 +170,13 @@ class _OnnxBackend:
             self.name = f"onnx-{precision}"
         import onnxruntime as ort  # noqa: PLC0415
 
+        # one thread per run, and as many runs at once as there are cores (PostClassifier
+        # hands its batches to that many workers): on 2 cores two single-threaded batches
+        # side by side score ~20 % more posts/s than one batch split over both cores,
+        # whose small matrices (16 posts x ~70 tokens x 384) keep the threads waiting
+        self.workers = max(1, threads or os.cpu_count() or 1)
         so = ort.SessionOptions()
-        so.intra_op_num_threads = threads or os.cpu_count() or 1
+        so.intra_op_num_threads = 1
         so.inter_op_num_threads = 1
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
@@ -227,6 +233,7 @@ class PostClassifier:
         self.max_length = int(max_length or self.manifest.get("max_length", 256))
         self.token_budget = max(token_budget, self.max_length)
         self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
         self.precision = precision
         self.backend = self._load_backend(backend, threads, onnx_path)
         self._load_tokenizer()
@@ -307,22 +314,40 @@ class PostClassifier:
             batches.append(cur)
         return batches
 
+    def _run_batch(self, ids_list: list[list[int]], lengths: list[int], batch: list[int]):
+        width = max(lengths[i] for i in batch)
+        ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for r, i in enumerate(batch):
+            ids[r, : lengths[i]] = ids_list[i]
+            mask[r, : lengths[i]] = 1
+        if isinstance(self.backend, _TorchBackend):
+            with self._lock:
+                return self.backend.run(ids, mask)
+        return self.backend.run(ids, mask)
+
+    def _pool(self) -> ThreadPoolExecutor | None:
+        """Workers that run ONNX batches side by side (None: one at a time)."""
+        workers = getattr(self.backend, "workers", 1)
+        if workers < 2:
+            return None
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(workers, thread_name_prefix="tingfeng-model")
+            return self._executor
+
     def _run(self, ids_list: list[list[int]]) -> list[np.ndarray]:
         n = len(ids_list)
         lengths = [len(x) for x in ids_list]
+        batches = self._batches(lengths)
+        pool = self._pool() if len(batches) > 1 else None
+        if pool is None:
+            results = [self._run_batch(ids_list, lengths, b) for b in batches]
+        else:
+            # the float32 model scores a post the same in any batch, so order of work is free
+            results = list(pool.map(lambda b: self._run_batch(ids_list, lengths, b), batches))
         outs: list[np.ndarray] | None = None
-        for batch in self._batches(lengths):
-            width = max(lengths[i] for i in batch)
-            ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for r, i in enumerate(batch):
-                ids[r, : lengths[i]] = ids_list[i]
-                mask[r, : lengths[i]] = 1
-            if isinstance(self.backend, _TorchBackend):
-                with self._lock:
-                    res = self.backend.run(ids, mask)
-            else:
-                res = self.backend.run(ids, mask)
+        for batch, res in zip(batches, results, strict=True):
             if outs is None:
                 outs = [np.zeros((n, r.shape[-1]), dtype=np.float32) for r in res]
             for k, arr in enumerate(res):

@@ -89,3 +89,14 @@ def test_retrained_artifact_makes_the_export_stale(exported, tmp_path: Path) -> 
     raw[-1] ^= 0xFF
     (other / WEIGHTS).write_bytes(bytes(raw))
     assert find_export(base, other, out) is None
+
+
+def test_batches_scored_side_by_side_come_back_in_input_order(exported) -> None:
+    base, art, out = exported
+    texts = [f"{t}（第{i}条）" for i in range(6) for t in TEXTS]
+    serial = PostClassifier(base, art, backend="onnx", onnx_path=out / FP32, threads=1, batch_size=2)
+    parallel = PostClassifier(base, art, backend="onnx", onnx_path=out / FP32, threads=2, batch_size=2)
+    assert serial._pool() is None and parallel._pool() is not None
+    for a, b in zip(serial.predict(texts), parallel.predict(texts), strict=True):
+        assert a.sentiment == b.sentiment and a.severity == b.severity and a.major == b.major
+        np.testing.assert_array_equal(a.embedding, b.embedding)
