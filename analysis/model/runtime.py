@@ -234,6 +234,7 @@ class PostClassifier:
         self.token_budget = max(token_budget, self.max_length)
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
+        self._executor_pid = 0
         self.precision = precision
         self.backend = self._load_backend(backend, threads, onnx_path)
         self._load_tokenizer()
@@ -332,8 +333,10 @@ class PostClassifier:
         if workers < 2:
             return None
         with self._lock:
-            if self._executor is None:
+            # a forked child (a prefork worker) inherits the pool object but not its threads
+            if self._executor is None or self._executor_pid != os.getpid():
                 self._executor = ThreadPoolExecutor(workers, thread_name_prefix="tingfeng-model")
+                self._executor_pid = os.getpid()
             return self._executor
 
     def _run(self, ids_list: list[list[int]]) -> list[np.ndarray]:

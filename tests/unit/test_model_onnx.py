@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +102,24 @@ def test_batches_scored_side_by_side_come_back_in_input_order(exported) -> None:
     for a, b in zip(serial.predict(texts), parallel.predict(texts), strict=True):
         assert a.sentiment == b.sentiment and a.severity == b.severity and a.major == b.major
         np.testing.assert_array_equal(a.embedding, b.embedding)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_worker_gets_its_own_batch_workers(exported) -> None:
+    base, art, out = exported
+    clf = PostClassifier(base, art, backend="onnx", onnx_path=out / FP32, threads=2, batch_size=1)
+    texts = TEXTS * 2
+    before = [o.sentiment for o in clf.predict(texts)]  # the parent's pool now exists
+    pid = os.fork()
+    if pid == 0:  # the child: a prefork worker that inherited the classifier
+        ok = [o.sentiment for o in clf.predict(texts)] == before
+        os._exit(0 if ok else 1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    pytest.fail("the forked child hung on the inherited batch workers")
