@@ -122,7 +122,8 @@ def event_dict(session: Session, e: EventRow, ref: Reference, names: dict[str, s
         "first_detected_at": e.first_detected_at, "first_published_at": e.first_published_at,
         "last_published_at": e.last_published_at, "post_count": e.post_count, "voice_count": e.voice_count,
         "engagement": e.engagement, "negative_count": e.negative_count, "heat": e.heat, "trend": e.trend,
-        "rumor": e.rumor, "disposition": e.disposition, "lead_department": e.lead_department,
+        "rumor": e.rumor, "suspected_major": bool(e.suspected_major), "disposition": e.disposition,
+        "lead_department": e.lead_department,
         "lead_department_name": dept_name(session, e.lead_department, names),
         "co_departments": e.co_departments or [], "keywords": e.keywords or [], "figures": e.figures or {},
     }

@@ -103,6 +103,7 @@ class EventOut(BaseModel):
     heat: float
     trend: str
     rumor: bool
+    suspected_major: bool = Field(description="等级为 III/IV，但有帖子被模型判为疑似重大，需人工研判")
     disposition: str | None
     lead_department: str
     lead_department_name: str

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -134,6 +135,8 @@ class EventRow(Base):
     heat: Mapped[float] = mapped_column(Float, default=0.0)
     trend: Mapped[str] = mapped_column(String(16), default="rising")
     rumor: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a post of the event is graded III/IV but the model thinks it may be I/II (no clock runs)
+    suspected_major: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     lead_department: Mapped[str] = mapped_column(String(32))
     co_departments: Mapped[list] = mapped_column(JSON, default=list)
     keywords: Mapped[list] = mapped_column(JSON, default=list)

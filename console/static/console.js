@@ -87,7 +87,7 @@ function alertTable(items) {
 function eventTable(items) {
   if (!items.length) return `<p class="muted">暂无事件</p>`;
   return `<table><thead><tr><th>等级</th><th>事件</th><th>主题</th><th>属地</th><th>帖子</th><th>热度</th><th>趋势</th><th>主办</th><th>最新</th></tr></thead><tbody>${items.map(e => `
-    <tr class="clickable" data-href="#/events/${e.id}"><td>${sev(e.severity)}</td><td>${esc(e.title)}${e.rumor ? ' <span class="tag">疑似谣言</span>' : ""}</td>
+    <tr class="clickable" data-href="#/events/${e.id}"><td>${sev(e.severity)}</td><td>${esc(e.title)}${e.rumor ? ' <span class="tag">疑似谣言</span>' : ""}${e.suspected_major ? ' <span class="tag warn" title="有帖子被模型判为可能达到重大，但没有可核对的数字，未自动定级">疑似重大·请研判</span>' : ""}</td>
     <td>${esc(e.topic_name)}</td><td>${esc(e.township || "—")}</td><td>${e.post_count}</td><td>${e.heat}</td>
     <td>${TREND[e.trend] || e.trend}</td><td>${esc(e.lead_department_name)}</td><td>${fmtTime(e.last_published_at)}</td></tr>`).join("")}</tbody></table>`;
 }
@@ -159,6 +159,7 @@ async function events() {
 async function eventDetail(id) {
   const e = await api(`/api/events/${id}`);
   $view.innerHTML = `<h2>${sev(e.severity)} ${esc(e.title)}</h2>
+    ${e.suspected_major ? `<p class="tag warn">疑似重大：有帖子被模型判为可能达到重大（I/II），但没有给出可核对的伤亡、聚集等数字，系统未自动定级、未启动 5 小时时限。请研判核实规模，必要时手工升级。</p>` : ""}
     <div class="cards">
       <div class="card"><div class="n">${e.heat}</div><div class="l">热度（${TREND[e.trend] || e.trend}）</div></div>
       <div class="card"><div class="n">${e.post_count}</div><div class="l">帖子（独立声音 ${e.voice_count}）</div></div>

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from kernel.domain.records import EventRecord, PostRecord
-from kernel.domain.scores import Score, more_severe
+from kernel.domain.scores import SEVERITY_RANK, Score, more_severe
 
 SOURCE_WEIGHT = {"news": 1.5, "gov_board": 1.2, "weibo": 1.0, "forum": 0.9, "tieba": 0.8}
 E = TypeVar("E")
@@ -147,6 +147,8 @@ def recompute(ev: EventRecord, posts: list[PostRecord], now: datetime) -> EventR
     ev.first_detected_at = min(p.detected_at for p in posts)
     voices = [s for p, s in scored if p.duplicate_of is None] or [s for _, s in scored]
     ev.rumor = sum(1 for s in voices if s.rumor) * 2 > len(voices)  # most voices carry rumor cues
+    ev.suspected_major = SEVERITY_RANK[sev] > 2 and any(
+        s.explanation.get("suspected_major") for _, s in scored)
     disp = Counter(s.disposition for _, s in scored if s.disposition)
     if ev.rumor:
         ev.disposition = "rumor"

@@ -51,6 +51,7 @@ class EventRecord:
     heat: float = 0.0
     trend: str = "rising"
     rumor: bool = False
+    suspected_major: bool = False  # III/IV, but a post's model says it may be I/II: an analyst should check
     lead_department: str = ""
     co_departments: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)

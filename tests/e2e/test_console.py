@@ -106,7 +106,17 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
                        and p.get("event_id")]
             assert flagged, "演示语料中应有模型提示“疑似重大”的帖子"
             page.goto(f"{server}/#/events/{flagged[0]['event_id']}")
-            tag = page.locator(".post .tag.warn", has_text="疑似重大").first
-            tag.wait_for()
+            page.locator(".post .tag.warn", has_text="疑似重大").first.wait_for()
             assert flagged[0]["score"]["severity"] in ("III", "IV")
+            # an event left at III/IV with such a post says so, in the event list and on its page
+            events = httpx.get(server + "/api/events", params={"limit": 100}).json()["items"]
+            doubtful = [e for e in events if e["suspected_major"]]
+            assert doubtful, "演示语料中应有被标为“疑似重大”的事件"
+            assert all(e["severity"] in ("III", "IV") for e in doubtful)
+            page.click("nav >> text=事件")
+            page.wait_for_selector("text=按热度排序")
+            row = page.locator("tr.clickable", has_text=doubtful[0]["title"]).first
+            assert row.locator(".tag.warn", has_text="疑似重大").count() == 1
+            row.click()
+            page.locator("p.tag.warn", has_text="未自动定级").wait_for()
         browser.close()
