@@ -86,15 +86,17 @@ def test_onnx_and_torch_agree_when_the_export_exists(clf) -> None:
         assert float(np.dot(a.embedding, b.embedding)) > 0.97
 
 
-def test_the_default_model_scores_a_post_the_same_alone_or_in_a_batch(clf) -> None:
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_a_post_scores_the_same_alone_or_in_a_batch(clf, precision) -> None:
     """A post's grade must not depend on which other posts arrived with it (the streaming
-    path scores one post, a backfill 32): the default float32 graph guarantees it."""
+    path scores one post, a backfill many): the float32 graph guarantees it, and the int8
+    graph (whose activation scale is per batch tensor) runs one post per batch for it."""
     from analysis.model.onnx_export import find_export
 
-    if find_export() is None:
+    if find_export(precision=precision) is None:
         pytest.skip("无 ONNX 导出（python -m analysis.model.onnx_export）")
-    onnx = PostClassifier.shared(backend="onnx")
-    assert onnx.backend.name == "onnx-fp32"
+    onnx = PostClassifier.shared(backend="onnx", precision=precision)
+    assert onnx.backend.name == f"onnx-{precision}"
     texts = [
         "石门煤矿透水，井下还有十几个人没上来，家属都在井口等着",
         "感谢消防队连夜把被困老人背出来，辛苦了！",
