@@ -381,7 +381,6 @@ class RuleAnalyzer:
         return True, "相关性：未提及外地，按本县信息处理"
 
 
-
 def _local_year(when: datetime | None) -> int | None:
     """The post's year in China time (a naive time is taken as it stands)."""
     if when is None:

@@ -36,8 +36,8 @@ class Settings(BaseSettings):
     elasticsearch_url: str = "http://127.0.0.1:9200"
     analyzer: Literal["auto", "rules", "model"] = "auto"
     model_dir: Path | None = None
-    # fp32: the trained model exactly, whatever batch a post arrives in; int8: ~2x faster,
-    # 2–4 % of labels differ and depend on batch and CPU (see analysis/model/onnx_export.py)
+    # fp32: the trained model exactly, on any CPU; int8: ~2x faster, 2–4 % of labels differ
+    # from the trained model and depend on the CPU (see analysis/model/onnx_export.py)
     model_precision: Literal["fp32", "int8"] = "fp32"
     secret_key: str = "change-me-dev-secret"
     admin_password: str = "change-me-admin"

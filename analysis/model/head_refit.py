@@ -52,6 +52,7 @@ from .dataset import (
 from .labels import MAJOR_GRADES, MAJOR_HEAD, SEVERITIES, TASKS
 from .metrics import report
 from .paths import artifact_dir
+from .runtime import PostClassifier, _softmax
 
 SEED = 20261122
 
@@ -139,8 +140,7 @@ def auc(y: np.ndarray, score: np.ndarray) -> float | None:
 
 def task_report(task: str, y: np.ndarray, logits: np.ndarray) -> dict:
     if task == MAJOR_HEAD:
-        z = logits - logits.max(-1, keepdims=True)
-        p = np.exp(z[:, 1]) / np.exp(z).sum(-1)
+        p = _softmax(logits)[:, 1]
         out: dict = {"n": int(len(y)), "majors": int(y.sum()), "auc": auc(y, p)}
         for th in (0.5, 0.9, 0.95):
             out[f"recall@{th}"] = round(float((p[y == 1] >= th).mean()), 4) if y.sum() else None
@@ -181,8 +181,6 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch  # noqa: PLC0415
     from safetensors.torch import load_file, save_file  # noqa: PLC0415
-
-    from .runtime import PostClassifier  # noqa: PLC0415
 
     t0 = time.perf_counter()
     art = artifact_dir()
@@ -232,10 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         before = x @ w0.T + b0
         if task == MAJOR_HEAD:
             # the baseline a binary head must beat: P(I)+P(II) of the severity head
-            sev = x @ tensors["heads.heads.severity.weight"].float().numpy().T
-            sev = sev + tensors["heads.heads.severity.bias"].float().numpy()
-            sev = np.exp(sev - sev.max(-1, keepdims=True))
-            p = np.clip(sev[:, :2].sum(-1) / sev.sum(-1), 1e-7, 1 - 1e-7)
+            sev = _softmax(x @ tensors["heads.heads.severity.weight"].float().numpy().T
+                           + tensors["heads.heads.severity.bias"].float().numpy())
+            p = np.clip(sev[:, :2].sum(-1), 1e-7, 1 - 1e-7)
             before = np.stack([np.log1p(-p), np.log(p)], axis=-1)
         results[name] = {"before": task_report(task, y, before), "after": task_report(task, y, x @ w.T + b)}
         log(f"{name}: before {results[name]['before']}  after {results[name]['after']}")

@@ -53,6 +53,12 @@ TASKS: dict[str, tuple[str, ...]] = {
 MAJOR_HEAD = "major"
 MAJOR_GRADES = ("I", "II")
 
+# the network's outputs, in order (also the ONNX output names): the task logits, the
+# sentence embedding, the major logits
+OUTPUT_NAMES: tuple[str, ...] = (*TASKS, "embedding", MAJOR_HEAD)
+EMBEDDING_OUTPUT = OUTPUT_NAMES.index("embedding")
+MAJOR_OUTPUT = OUTPUT_NAMES.index(MAJOR_HEAD)
+
 # multilingual-e5 expects a prefix; "query: " is the one for classification-like use
 E5_PREFIX = "query: "
 

@@ -1,6 +1,6 @@
 """The multi-task network: the e5 encoder (top layers fine-tuned) + four task heads.
 
-Outputs, in this order (also the ONNX output names):
+Outputs, in this order (``labels.OUTPUT_NAMES``, also the ONNX output names):
 ``sentiment``, ``topic``, ``disposition``, ``severity`` (logits), ``embedding``
 (masked mean of the last hidden states, L2-normalised; trained to stay close to
 the base e5 sentence embedding so event clustering keeps e5 semantics) and ``major``
@@ -14,9 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .labels import MAJOR_HEAD, TASKS
-
-OUTPUT_NAMES: tuple[str, ...] = (*TASKS.keys(), "embedding", MAJOR_HEAD)
+from .labels import TASKS
 
 
 def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

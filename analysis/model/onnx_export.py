@@ -15,9 +15,10 @@ Which one runs is the setting ``TINGFENG_MODEL_PRECISION``:
 - ``int8``: dynamic quantization (int8 weights of every MatMul, activations
   quantized on the fly with one scale per batch tensor) and an int8 word-embedding
   table.  About twice as fast, but it is an approximation: 2–4 % of labels differ
-  from the trained model, and which ones depends on the batch a post is scored in
-  and on the CPU (AVX2 hosts without VNNI saturate u8×s8 products).  For
-  throughput-bound deployments that accept that.
+  from the trained model, and which ones depends on the CPU (AVX2 hosts without VNNI
+  saturate u8×s8 products).  The runtime scores one post per int8 run, so a post's
+  labels do not depend on its batch-mates.  For throughput-bound deployments that
+  accept that.
 
 Both are checked against the torch model on the validation posts and the
 agreement is stored in the manifest.  Idempotent.
@@ -36,7 +37,7 @@ import numpy as np
 from .artifact import WEIGHTS, file_sha256, read_manifest
 from .convert import MARKER, is_valid
 from .errors import ModelUnavailable
-from .labels import TASKS
+from .labels import EMBEDDING_OUTPUT, OUTPUT_NAMES, TASKS
 from .paths import artifact_dir, base_model_dir, onnx_dir
 
 EXPORT_VERSION = 4  # 4: traced with eager attention (a leaner graph than SDPA's: +12 % posts/s)
@@ -105,7 +106,6 @@ def export(
     import torch  # noqa: PLC0415
     from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
 
-    from .network import OUTPUT_NAMES  # noqa: PLC0415
     from .runtime import PostClassifier  # noqa: PLC0415
 
     base = base or base_model_dir()
@@ -200,7 +200,7 @@ def _versions() -> dict[str, str]:
 
 
 def _compare(clf, onnx_path: Path, texts: list[str]) -> dict:
-    from .runtime import _OnnxBackend  # noqa: PLC0415
+    from .runtime import _OnnxBackend, _softmax  # noqa: PLC0415
 
     ref = clf._run(clf.encode(texts))
     torch_backend = clf.backend
@@ -210,16 +210,12 @@ def _compare(clf, onnx_path: Path, texts: list[str]) -> dict:
     finally:
         clf.backend = torch_backend
 
-    def sm(x: np.ndarray) -> np.ndarray:
-        e = np.exp(x - x.max(-1, keepdims=True))
-        return e / e.sum(-1, keepdims=True)
-
     agree, maxdiff = {}, {}
     for t, task in enumerate(TASKS):
-        a, b = sm(ref[t]), sm(got[t])
+        a, b = _softmax(ref[t]), _softmax(got[t])
         agree[task] = round(float((a.argmax(-1) == b.argmax(-1)).mean()), 4)
         maxdiff[task] = round(float(np.abs(a - b).max()), 4)
-    e1, e2 = ref[len(TASKS)], got[len(TASKS)]
+    e1, e2 = ref[EMBEDDING_OUTPUT], got[EMBEDDING_OUTPUT]
     cos = (e1 * e2).sum(-1) / (np.linalg.norm(e1, axis=-1) * np.linalg.norm(e2, axis=-1))
     return {
         "texts": len(texts),

@@ -36,7 +36,7 @@ import numpy as np
 
 from .artifact import artifact_present, read_manifest
 from .errors import ModelUnavailable
-from .labels import TASKS, model_input, post_text
+from .labels import EMBEDDING_OUTPUT, MAJOR_OUTPUT, TASKS, model_input, post_text
 from .paths import artifact_dir, base_model_dir
 
 log = logging.getLogger(__name__)
@@ -353,7 +353,8 @@ class PostClassifier:
         if pool is None:
             results = [self._run_batch(ids_list, lengths, b) for b in batches]
         else:
-            # the float32 model scores a post the same in any batch, so order of work is free
+            # the batches are cut before they are handed out, so which worker runs which
+            # (and when) changes no result; map returns them in batch order
             results = list(pool.map(lambda b: self._run_batch(ids_list, lengths, b), batches))
         outs: list[np.ndarray] | None = None
         for batch, res in zip(batches, results, strict=True):
@@ -393,7 +394,7 @@ class PostClassifier:
         """[N, H] L2-normalised sentence embeddings."""
         if not texts:
             return np.zeros((0, int(self.manifest["hidden_size"])), dtype=np.float32)
-        return self._run(self.encode(list(texts)))[len(TASKS)]
+        return self._run(self.encode(list(texts)))[EMBEDDING_OUTPUT]
 
     def explain(self, text: str, level: str = "sentence") -> Explanation:
         out = self.predict([text], explain=level)[0]
@@ -402,10 +403,10 @@ class PostClassifier:
 
     def _outputs(self, outs: list[np.ndarray]) -> list[ModelOutput]:
         probs = {task: _softmax(outs[t]) for t, task in enumerate(TASKS)}
-        emb = outs[len(TASKS)]
+        emb = outs[EMBEDDING_OUTPUT]
         major = (
-            _softmax(outs[len(TASKS) + 1])[:, 1]
-            if "major_head" in self.manifest and len(outs) > len(TASKS) + 1
+            _softmax(outs[MAJOR_OUTPUT])[:, 1]
+            if "major_head" in self.manifest and len(outs) > MAJOR_OUTPUT
             else None
         )
         norms = np.linalg.norm(emb, axis=-1, keepdims=True)

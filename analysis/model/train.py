@@ -34,7 +34,7 @@ import numpy as np
 
 from .artifact import METRICS, save_artifact
 from .dataset import IGNORE, Example, augment, load_authored, load_domain, load_inews, load_training
-from .labels import TASKS, model_input
+from .labels import EMBEDDING_OUTPUT, TASKS, model_input
 from .metrics import report
 from .paths import artifact_dir, base_model_dir, cache_dir
 
@@ -219,7 +219,7 @@ def predict_cached(top, heads, hidden, idx_all, torch, batch: int = 64):
             res = heads(h, mask)
             for t, task in enumerate(TASKS):
                 outs[task].append(torch.softmax(res[t], -1))
-            embs.append(res[len(TASKS)])
+            embs.append(res[EMBEDDING_OUTPUT])
     inv = np.argsort(np.array(order))
     probs = {task: torch.cat(v).numpy()[inv] for task, v in outs.items()}
     return probs, torch.cat(embs).numpy()[inv]
@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                     label_smoothing=0.05,
                 )
                 loss = loss + task_w[task] * (ce * sw[keep]).sum() / sw[keep].sum()
-            cos = (res[len(TASKS)] * tr_target[b]).sum(-1)
+            cos = (res[EMBEDDING_OUTPUT] * tr_target[b]).sum(-1)
             loss = loss + args.emb_weight * (1.0 - cos).mean() * 10.0
             opt.zero_grad()
             loss.backward()

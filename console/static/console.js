@@ -159,7 +159,7 @@ async function events() {
 async function eventDetail(id) {
   const e = await api(`/api/events/${id}`);
   $view.innerHTML = `<h2>${sev(e.severity)} ${esc(e.title)}</h2>
-    ${e.suspected_major ? `<p class="tag warn">疑似重大：有帖子被模型判为可能达到重大（I/II），但没有给出可核对的伤亡、聚集等数字，系统未自动定级、未启动 5 小时时限。请研判核实规模，必要时手工升级。</p>` : ""}
+    ${e.suspected_major ? `<p class="tag warn">疑似重大：有帖子被模型判为可能达到重大（I/II），但没有给出可核对的伤亡、聚集等数字，系统未自动定级、未启动 5 小时时限。请研判核实规模。</p>` : ""}
     <div class="cards">
       <div class="card"><div class="n">${e.heat}</div><div class="l">热度（${TREND[e.trend] || e.trend}）</div></div>
       <div class="card"><div class="n">${e.post_count}</div><div class="l">帖子（独立声音 ${e.voice_count}）</div></div>
