@@ -123,3 +123,15 @@ def test_a_forked_worker_gets_its_own_batch_workers(exported) -> None:
         time.sleep(0.1)
     os.kill(pid, 9)
     pytest.fail("the forked child hung on the inherited batch workers")
+
+
+def test_the_export_checks_every_probability_output_against_torch(exported) -> None:
+    import json
+
+    from analysis.model.onnx_export import ONNX_MANIFEST
+
+    _, _, out = exported
+    checks = json.loads((out / ONNX_MANIFEST).read_text("utf-8"))["check_vs_torch"]
+    for precision in ("fp32", "int8"):
+        assert set(checks[precision]["max_prob_diff"]) == {"sentiment", "topic", "disposition", "severity", "major"}
+    assert checks["fp32"]["max_prob_diff"]["major"] <= 1e-3
