@@ -30,11 +30,12 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 
              "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _APPROX_WORDS = {"成百上千": 100, "成千上万": 1000, "上百": 100, "上千": 1000, "上万": 10_000,
+                 "过百": 100, "破百": 100, "过千": 1000, "破千": 1000, "过万": 10_000, "破万": 10_000,
                  "近百": 90, "近千": 900, "近万": 9000, "百余": 100, "千余": 1000, "万余": 10_000}
 _PREFIXES = ("超过", "多达", "至少", "将近", "大约", "好几", "数", "几", "上", "近", "逾", "约", "超", "达")
 
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
-NUM = (rf"(?:成百上千|成千上万|(?:超过|多达|至少|将近|大约|好几|数|几|上|近|逾|约|超)?"
+NUM = (rf"(?:成百上千|成千上万|[过破][百千万](?![\u4e00-\u9fff]{{0,2}}元)|(?:超过|多达|至少|将近|大约|好几|数|几|上|近|逾|约|超)?"
        rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN_CHARS}])"
        rf"(?:[{_CN_CHARS}]|[余多几来](?=[{_CN_CHARS}\d])|(?<=[十百千万])好几)*"
        rf"[余多几来]?[+＋]?)")
@@ -153,20 +154,21 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
-              r"[烧毒砸压淹炸撞闷摔冻吃]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没跑出来|没逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
+              r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没跑出来|没逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
-    "trapped": r"被困人员|被困|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
+    "trapped": r"被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
     "poisoned": r"病例|阳性|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
     "evacuated": r"扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
     "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
                 r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,16}?都?(?:堵|围)(?:满|死|住)?了|[坐躺跪站守蹲]在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|"
-                r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|堵在|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
+                r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
 }
 # crowd verbs that mean people physically gathered (the others are collective complaints)
-_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围|路|门)了?|.*(?:围|堵)(?:满|死|住)了?|.*(?:来了|聚了|涌来了?|站了|坐了|挤了)|围着|上街|堵到|围到|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|堵在|聚在")
+_STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围|路|门)了?|.*(?:围|堵)(?:满|死|住)了?|.*(?:来了|聚了|涌来了?|站了|坐了|挤了)|围着|上街|堵到|围到|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|聚在|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅")
+_POISON_TERMS = re.compile(_KIND_TERMS["poisoned"])
 _KEYWORD_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_TERMS.items()))
 
 _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中学生|大学生|幼儿园孩子|小朋友|"
@@ -174,9 +176,10 @@ _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中�
            r"业主|家长|游客|乘客|旅客|患者|病人|老人|人员|网友|司机|商户|摊贩|农户|考生|驴友|船员|"
            r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民|贫困户|困难户|低保户|脱贫户|"
            r"茶农|果农|菜农|采茶工|小娃娃|娃娃|娃|摊主|快递员|外卖员|骑手|队员|扑火队员|消防员|老师|教师|"
-           r"师傅|住户|人家|家庭|搬迁户|拆迁户|被拆迁户|员工|同学|病友|妇女|男子|女子|村民代表)")
+           r"师傅|住户|人家|家庭|搬迁户|拆迁户|被拆迁户|员工|同学|病友|妇女|男子|女子|村民代表|家属|亲属|住客|房客|顾客|食客|客人|宾客|行人|路人|初中生|高中生|中小学生)")
 _CLASSIFIER = (rf"(?:人次|号人|口子|口人|[人名位户口例具]|"
                rf"个(?![月天年班组队批])(?=[\u4e00-\u9fff]{{1,6}}?(?:{_PEOPLE})(?![\u4e00-\u9fff]{{0,2}}(?:费|款|钱|证)))|"
+               rf"个(?![村乡镇组队班社区片点家厂矿店房月天年小钟部门])(?=[\u4e00-\u9fff]{{1,2}}(?:被|都|全|已|当场))|"
                rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被了变]|(?![\u4e00-\u9fffA-Za-z0-9])))")
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
@@ -196,11 +199,11 @@ _COUNT_NEXT_TALLY = re.compile(
 )
 # a counted group that went to an office: "四十多个锦绣华庭的业主今天上午到了县住建局"
 _WENT_TO_OFFICE = re.compile(
-    r"(?:到了?|去了?|来到|前往|赶到|跑到|聚在|围在|堵在|站在)(?:县|镇|乡|市)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:到了?|去了?|来到|前往|赶到|跑到|聚在|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|站在)(?:县|镇|乡|市)?[\u4e00-\u9fff]{0,6}?"
     r"(?:政府|县委|党委|局|信访|办公室|办事处|派出所|法院|大队|项目部|售楼[处部]|公司|工地|厂|卫生院|医院|学校|门口|大门)"
 )
 # people physically protesting, however many: "家属在卫生院门口拉横幅"
-_PROTEST = re.compile(r"拉横幅|打横幅|拉条幅|举着[^，。]{0,12}横幅|举牌|静坐|围堵|堵门|堵路|堵住大门|冲击|打砸")
+_PROTEST = re.compile(r"拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举着[^，。]{0,12}横幅|举牌|静坐|围堵|堵门|堵路|堵住大门|冲击|打砸")
 # a crowd is a 群体性事件 only over a grievance: a welcome, a show or a night market is not one
 _GRIEVANCE = re.compile(
     r"讨|说法|维权|抗议|不满|补偿|赔偿|欠薪|拖欠|工资|工钱|血汗钱|上访|信访|投诉|举报|堵路|堵门|冲突|"
@@ -208,7 +211,7 @@ _GRIEVANCE = re.compile(
     r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤|"
     r"没拿到|没发|不发|没给|不给|不退|欠|克扣|跑路|跑了|暴雷|爆雷|烂尾|延期交房|骗|租金|征地款|遣散费|"
     r"养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
-    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|围了|围住|围到|焚烧厂|垃圾场|化工项目|负责|不露面|没人出来|没有一个领导|"
+    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|围了|围住|围到|焚烧厂|垃圾场|填埋场|渗滤液|化工项目|负责|不露面|没人出来|没有一个领导|"
     r"死在|真相|扔石头|砸警车|砸车|举着牌子|举牌"
 )
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
@@ -223,7 +226,9 @@ _GROUP_GATHER = re.compile(
     rf"(?P<noun>{_PEOPLE})们(?:[^，。！？；]{{0,6}})(?:聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|静坐|上访|冲击|讨薪|聚在|围在|堵在)"
 )
 _GAP_STOP = re.compile(r"[。！？!?；;，,\n:：]")
-_SENT_SPLIT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+# a run of emoji followed by a space ends a sentence too: "一个都没上来😭😭 每年夏天都是这样"
+_EMOJI = "\u2600-\u27bf\U0001f300-\U0001faff"
+_SENT_SPLIT = re.compile(rf"(?:[^。！？!?；;\n{_EMOJI}]|[{_EMOJI}]+(?!\s))+(?:[。！？!?；;\n]+|[{_EMOJI}]+\s+)?|[{_EMOJI}]+\s+")
 _CLAUSE_SPLIT = re.compile(r"[^，,]+[，,]*")
 
 # "3死5伤", "一死两伤", "致2死": the shorthand newsrooms and posters use
@@ -326,10 +331,15 @@ _FESTIVE = re.compile(r"表演|杂技|佳节|狂欢|火把节|泼水节|歌会|�
                       r"过节|节日|春节|元宵|中秋|国庆|烟花|广场舞|参观|展会|集市|开业|音乐节|灯会|看热闹|围观")
 # collective action by a group counted earlier: "我们车间六十多个人…今天大家都不干了，全部坐在厂门口"
 _REFERENT_GATHER = re.compile(
-    r"(?:大家|大伙儿?|全部|全都|一起|集体|全村人?|都)[^，。！？；]{0,6}?"
-    r"(?:(?<![拿收得找办领见等做看听遇想达])(?:去了?|到了?)|跑到|涌到|坐在|堵在|围在|聚在|站在|跪在|守在|坐满了|挤满了|站满了|堵了|围了)"
+    r"(?:大家|大伙儿?|全部|全都|一起|集体|全村人?|全|都)[^，。！？；]{0,6}?"
+    r"(?:(?<![拿收得找办领见等做看听遇想达])(?:去了?|到了?)|跑到|涌到|坐在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|围在|聚在|站在|跪在|守在|坐满了|挤满了|站满了|堵了|围了)"
     r"|(?:门口|门前|大厅|院子里|路上)(?:坐满了|挤满了|站满了|围满了)"
 )
+# a whole village turning out, and what it does there
+_VILLAGE_OUT = re.compile(r"全村(?:的)?(?:人|老小|老老小小|男女老少|老少爷们|上下)?(?:几乎)?(?:都|全|全部|一起)?"
+                          r"(?:去了|出动了?|来了|到了|跑去了?|赶去了?|赶到了?|上阵了?)")
+_VILLAGE_COUNT = re.compile(rf"(?:差不多|大概|足足|少说)?(?P<num>{NUM})(?:个人|个|号人|人|多人)")
+_BLOCKING = re.compile(r"堵|围|拦|静坐|横幅|不让(?:走|动|进|过|施工|开工)|讨说法|要说法|上访|对峙|躺在|坐在[^，。]{0,6}(?:前面|门口|路上|路中间)")
 # a group writing in the first person: "我们是…木工班组，共28人…至今分文未付"
 _WE_GROUP = re.compile(rf"我们(?:是)?[^，。！？]{{0,20}}?[，,]?(?:共|一共|总共|有)(?P<num>{NUM})(?P<cls>人|名|个人|号人|户)")
 # precautionary moves before anything happened: "提前转移避险群众136人"
@@ -384,6 +394,9 @@ _DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|�
                           r"屋顶|房顶|激流|水中|树上|洞内|隧道|车里|车内|船上|烧起来|失火|火灾|漫到|淹到|水已经")
 _HAZARD = re.compile(r"炸|出事|事故|埋|洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
+# the sick tallied apart from their symptoms: "好多人同时发烧拉肚子，…据说病人已经过百了"
+_PATIENT_TALLY = re.compile(rf"(?:病人|患者|病号|发病的|中毒的|生病的)(?:人数)?(?:已经|已|都|就|共|一共|累计)?(?:有|达到?|超过|过|破|上)?(?P<num>{NUM})(?:个|人|名|例)?")
+_ROUTINE = re.compile(r"每天|每日|平时|日常|每年|每月|门诊量|接诊量")
 _POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
 
@@ -595,7 +608,8 @@ def _count_before(text: str, kw_start: int, window: int = 16,
     seg = text[lo:kw_start]
     last = None
     for m in _COUNT_BEFORE.finditer(seg):
-        if not (m.group("cls") or m.group("noun")):
+        if not (m.group("cls") or m.group("noun")) and not (
+                seg[m.end():m.end() + 1] == "个" and _NOUN_THEN_COUNT.search(text, max(0, lo + m.start() - 8), lo + m.start())):
             continue  # a bare number ("12345投诉", "3天") is no count of people
         num = m.group("num")
         if re.fullmatch(_VAGUE, num) and not m.group("cls"):
@@ -609,6 +623,8 @@ def _count_before(text: str, kw_start: int, window: int = 16,
     return last, lo
 
 
+# the people named before their count: "做透析的病人有十几个查出来感染了丙肝"
+_NOUN_THEN_COUNT = re.compile(rf"{_PEOPLE}(?:里|中)?(?:有|共有|一共有|就有|都有|得有|至少有|已经有)$")
 _TALLY_START = re.compile(r"(?:共计|共有|合计|总计|一共|共)")
 _KIN = re.compile(r"家属|亲属|家人|子女|父母|妻子|丈夫|儿女|遗属")
 _CHANGED_TO = re.compile(rf"(?:变成|变为|升至|升到|增至|增加到|上升到|上升至)(?P<num>{NUM})(?P<cls>{_CLASSIFIER})")
@@ -622,7 +638,7 @@ def _count_after(text: str, kw_end: int, window: int = 14) -> re.Match[str] | No
             gap = gap[1:]  # "遇难人数：13人", "死亡：11人": a colon between the term and its count
         if "\n" in gap and _TALLY_START.match(gap.rsplit("\n", 1)[1]) and not _GAP_STOP.search(gap.replace("\n", "")):
             gap = ""  # a title's term, the body's tally: "…地震遇难者名单公布\n共计十五人"
-        if _GAP_STOP.search(gap) or len(gap) > 10 or _KIN.search(gap):
+        if _GAP_STOP.search(gap) or len(gap) > 10 or _KIN.search(seg, 0, m.start("num")):
             return None  # "遇难矿工家属三十多人": the count is of the relatives
         # "重伤人数从11个变成15个了": the count it became
         return _CHANGED_TO.match(text, kw_end + m.end()) or m
@@ -785,6 +801,17 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             size, _ = _value(c.group("num"))
             add("gathered", c.group("num"), (c.start(), m.end()), (size or 0) >= 200, m.start())
 
+    for m in (_VILLAGE_OUT.finditer(text) if "全村" in text else ()):
+        # "全村老老小小去了好几十个，坐在挖机前面不让动": a village turned out, and its count
+        # (with no count it is a cue: see _find_cues)
+        a, _ = _sentence_of(sents, m.start())
+        b = _sentence_of(sents, min(len(text) - 1, _sentence_of(sents, m.start())[1]))[1]
+        if not _BLOCKING.search(text, a, b):
+            continue
+        c = _VILLAGE_COUNT.match(text, m.end())
+        if c is not None:
+            add("gathered", c.group("num"), (m.start(), c.end()), True, m.start())
+
     # (each pass below starts with a count, which is slow to scan for: a cheap test of the
     # words it needs comes first)
     for m in (_LIVES.finditer(text) if "条" in text and ("人命" in text or "生命" in text) else ()):
@@ -844,6 +871,15 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         fig.gathered = max(strong)
     if weak:
         fig.complainants = max(weak)
+    if ("病" in text or "患者" in text) and _POISON_TERMS.search(text):
+        for m in _PATIENT_TALLY.finditer(text):
+            n, _ = _value(m.group("num"))
+            a, b = _sentence_of(sents, m.start())
+            if _ROUTINE.search(text, a, b):
+                continue  # "县医院每天接诊患者上千人": a hospital's load, not the sick of this incident
+            if n and n > (fig.poisoned or 0) and _discount_reason(text, _sentence_of(sents, m.start()), places,
+                                                                  m.start(), sents, year) is None:
+                fig.poisoned = n
     if fig.hospitalized and _POISON_CONTEXT.search(text):
         fig.poisoned = max(fig.poisoned or 0, fig.hospitalized)
     if fig.seriously_injured and fig.injured is not None and fig.injured < fig.seriously_injured:
@@ -984,6 +1020,11 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("collective", m, m.group())
     for m in _PROTEST.finditer(text) if grievance else ():
         take("protest", m, m.group())
+    for m in _VILLAGE_OUT.finditer(text) if grievance and "全村" in text else ():
+        a, _ = _sentence_of(sents, m.start())
+        b = _sentence_of(sents, min(len(text) - 1, _sentence_of(sents, m.start())[1]))[1]
+        if _BLOCKING.search(text, a, b):
+            take("village_turnout", m, m.group())
     if skipped:
         cues["discounted"] = skipped
     fig.cues = cues
@@ -1073,6 +1114,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least("III", f"集体投诉（{f.cues['collective']}）")
     if f.cues.get("protest") and not gathered:
         at_least("III", f"群众现场抗议（{f.cues['protest']}），人数未明")
+    if f.cues.get("village_turnout") and not gathered:
+        at_least("III", f"全村出动维权（{f.cues['village_turnout']}），人数未明（按数十人计）")
     evacuated = f.evacuated or 0
     if evacuated >= 1000:  # "数千人紧急转移" is 重大; more, alone, is no 特别重大 (that needs deaths or a county-wide disaster)
         at_least("II", f"紧急转移{evacuated}人（数千人）")

@@ -230,3 +230,34 @@ def test_a_crowd_without_a_grievance_is_no_mass_incident() -> None:
     assert grade("上百人围了过来看杂技表演。") == "IV"
     # the same crowd over a grievance is one
     assert grade("上千名群众聚集在县政府门口讨要拆迁补偿。") == "I"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # deaths told by how they died: 呛死, 电死, 砍死
+        ("城关镇一栋出租屋半夜着火，五个租客被浓烟呛死在屋里。", "III"),
+        ("东坝镇变压器检修出事，三名电工当场被电死。", "III"),
+        # a tally said apart from the symptoms, with 过百 / 破百
+        ("石门镇好几个村的人上吐下泻，卫生院床位早满了，听说病人已经破百了。", "II"),
+        # …but not a hospital's daily load
+        ("我拉肚子去县医院，医院每天接诊患者上千人，排队排了两小时。", "IV"),
+        # the people named before their count
+        ("县医院体检中心的职工里有十几个查出来感染了肺结核。", "III"),
+        # a group with a banner, in its several phrasings
+        ("二十几个家属在殡仪馆门口拉起了横幅，要求公开尸检结果。", "III"),
+        # a whole village turning out over a grievance: dozens at least, however many
+        ("化工厂排污把河水弄臭了，今天全村人都去了，把厂门口堵了一上午。", "III"),
+        ("征地款拖了两年，全村老小去了四十多个，坐在挖掘机前面不让施工。", "III"),
+        # a village at a wedding is no crowd
+        ("老张家娶媳妇，全村人都去了，热闹了一整天。", "IV"),
+        # households counted earlier acting together later
+        ("合作社的会计卷款跑了，四十多户社员的钱要不回来，今天全围在乡政府门口。", "III"),
+        # a count followed by an emoji and a new sentence that looks back: the count is now
+        ("白沙河又出事了，三个小学生下河游泳，一个都没上来😭 每年夏天都这样，河边就没个护栏。", "III"),
+        # trapped, not a crowd: 被堵在里面
+        ("石门煤矿巷道冒顶，十二名矿工被堵在里面，救援队正在打通道。", "II"),
+    ],
+)
+def test_phrasings_of_tolls_and_crowds_seen_in_our_validation_posts(text: str, expected: str) -> None:
+    assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
