@@ -154,14 +154,14 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
-              r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没跑出来|没逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
+              r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没能?跑出来|没能?逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
-    "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
+    "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|摔伤|跌伤|扭伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
     "trapped": r"被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
-    "poisoned": r"病例|阳性|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
-    "hospitalized": r"就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
-    "evacuated": r"扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
+    "poisoned": r"病例|阳性|胸闷|头晕|恶心|咳嗽|呼吸困难|红疹|皮疹|瘙痒|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
+    "hospitalized": r"(?:送到|送往|送进|送至|拉到|转到)[\u4e00-\u9fff]{0,5}(?:医院|卫生院|诊所|急诊)|就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
+    "evacuated": r"撤(?=了?(?:好几|几|数|上|近|约)?[\d一二两三四五六七八九十百千万]+[余多]?(?:人|号人|名|户))|扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
     "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
                 r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,16}?都?(?:堵|围)(?:满|死|住)?了|[坐躺跪站守蹲]在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|"
                 r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
@@ -177,12 +177,12 @@ _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中�
            r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民|贫困户|困难户|低保户|脱贫户|"
            r"茶农|果农|菜农|采茶工|小娃娃|娃娃|娃|摊主|快递员|外卖员|骑手|队员|扑火队员|消防员|老师|教师|"
            r"师傅|住户|人家|家庭|搬迁户|拆迁户|被拆迁户|员工|同学|病友|妇女|男子|女子|村民代表|家属|亲属|住客|房客|顾客|食客|客人|宾客|行人|路人|初中生|高中生|中小学生)")
-_CLASSIFIER = (rf"(?:人次|号人|口子|口人|[人名位户口例具]|"
+_CLASSIFIER = (rf"(?:人次|号人|号(?={_PEOPLE})|口子|口人|[人名位户口例具]|"
                rf"个(?![月天年班组队批])(?=[\u4e00-\u9fff]{{1,6}}?(?:{_PEOPLE})(?![\u4e00-\u9fff]{{0,2}}(?:费|款|钱|证)))|"
                rf"个(?![村乡镇组队班社区片点家厂矿店房月天年小钟部门])(?=[\u4e00-\u9fff]{{1,2}}(?:被|都|全|已|当场))|"
                rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被了变]|(?![\u4e00-\u9fffA-Za-z0-9])))")
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
-_COUNT_BEFORE = re.compile(rf"(?<!第)(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
+_COUNT_BEFORE = re.compile(rf"(?<![第初高])(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
 # a count written after its verb: "死亡人数上升至15人", "转移群众3000余人", "受伤3人"
 _COUNT_AFTER = re.compile(rf"(?:{_PEOPLE})?(?<!第)(?P<num>{NUM})(?P<cls>{_CLASSIFIER}|(?<=[+＋]))")
 # the count said in the next clause: "中毒的学生，说是有一百来个", "被困的矿工，一共二十多个"
@@ -199,11 +199,11 @@ _COUNT_NEXT_TALLY = re.compile(
 )
 # a counted group that went to an office: "四十多个锦绣华庭的业主今天上午到了县住建局"
 _WENT_TO_OFFICE = re.compile(
-    r"(?:到了?|去了?|来到|前往|赶到|跑到|聚在|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|站在)(?:县|镇|乡|市)?[\u4e00-\u9fff]{0,6}?"
+    r"(?<![送拉转])(?:到了?|去了?|来到|前往|赶到|跑到|聚在|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|站在)(?:县|镇|乡|市)?[\u4e00-\u9fff]{0,6}?"
     r"(?:政府|县委|党委|局|信访|办公室|办事处|派出所|法院|大队|项目部|售楼[处部]|公司|工地|厂|卫生院|医院|学校|门口|大门)"
 )
 # people physically protesting, however many: "家属在卫生院门口拉横幅"
-_PROTEST = re.compile(r"拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举着[^，。]{0,12}横幅|举牌|静坐|围堵|堵门|堵路|堵住大门|冲击|打砸")
+_PROTEST = re.compile(r"摆(?:放)?(?:着|了)?遗照|举着遗照|抬棺|摆(?:放)?(?:着|了)?花圈|拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举着[^，。]{0,12}横幅|举牌|静坐|围堵|堵门|堵路|堵住大门|冲击|打砸")
 # a crowd is a 群体性事件 only over a grievance: a welcome, a show or a night market is not one
 _GRIEVANCE = re.compile(
     r"讨|说法|维权|抗议|不满|补偿|赔偿|欠薪|拖欠|工资|工钱|血汗钱|上访|信访|投诉|举报|堵路|堵门|冲突|"
@@ -228,7 +228,8 @@ _GROUP_GATHER = re.compile(
 _GAP_STOP = re.compile(r"[。！？!?；;，,\n:：]")
 # a run of emoji followed by a space ends a sentence too: "一个都没上来😭😭 每年夏天都是这样"
 _EMOJI = "\u2600-\u27bf\U0001f300-\U0001faff"
-_SENT_SPLIT = re.compile(rf"(?:[^。！？!?；;\n{_EMOJI}]|[{_EMOJI}]+(?!\s))+(?:[。！？!?；;\n]+|[{_EMOJI}]+\s+)?|[{_EMOJI}]+\s+")
+_SENT_SPLIT = re.compile(rf"(?:[^。！？!?；;\n{_EMOJI}\s]|[{_EMOJI}]+(?!\s)|\s+(?![\u4e00-\u9fff])|(?<![\u4e00-\u9fff{_EMOJI}])\s+)+"
+                         rf"(?:[。！？!?；;\n]+|[{_EMOJI}]*\s+)?|[{_EMOJI}]+\s+|\s+")
 _CLAUSE_SPLIT = re.compile(r"[^，,]+[，,]*")
 
 # "3死5伤", "一死两伤", "致2死": the shorthand newsrooms and posters use
@@ -252,13 +253,19 @@ _PERIOD_TOTAL = re.compile(
     r"(?:以来)?[^。；]{0,10}?(?:累计|共计|总计|合计)|(?:今年|年初|入汛|入冬|入夏|开学)以来[^。；]{0,10}?(?:累计|共计|总计|共)"
     r"|(?:今年|本年度|去年)汛期|汛期(?:以来|期间)|近[一二两三四五六七八九十\d]+年(?:来|以来|内)?|[一二两三四五六七八九十\d]+年来"
 )
+# "一中根本没有上百人食物中毒": the count is denied
+_DENIED = re.compile(r"(?:根本|并|压根|其实|从来)(?:就)?(?:没有|没|不是|并非)$")
+_SCHOOLS_CLOSED = re.compile(r"(?:学校|幼儿园|中小学|学校和幼儿园)[^。；]{0,8}(?:全部|全|都)?(?:停课|停园|停了)|(?:停课|停园)")
+# "今年全县道路交通事故死亡38人": the county's tally for a period
+_PERIOD_COUNTY = re.compile(r"(?:今年|本年度|去年|全年|年度|\d{4}年)(?:以来)?[^。；，,]{0,4}?全县")
+_STATS = re.compile(r"同比|环比|年度数据|统计数据|数据显示")
 _HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会|易发生|容易发生|易发|高发季节|多发季节")
 _CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
 _REFUTED = re.compile(r"谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
 _HEARSAY = re.compile(r"朋友圈说|群里说|网上说|网上传|网上在传|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
-_REFUTED_POST = re.compile(r"没这回事|没有这回事|别再转了|别转了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
+_REFUTED_POST = re.compile(r"没这回事|没有这回事|别再转了|别转了|别传了|别再传了|别传夸张|传夸张了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
-_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
+_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府|(?<!壁)(?<!邻)(?<!外)(?<!的)(?<!他)县(?:人民|中)?医院")
 _BIG_CITIES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安",
                "郑州", "长沙", "昆明", "贵阳", "南宁", "哈尔滨", "沈阳", "长春", "济南", "青岛",
@@ -275,7 +282,7 @@ _NAMED_UNIT = re.compile(
 NOT_NAME_CHARS = set("我你他她们本该全各这那邻外某哪个一两多每此其周边附近隔壁省州的在了是到去来和与及从往同今昨"
                       "县市区乡镇村城郡超菜夜股楼上都闹集门黑早街花车房期互开罢休午晚级进回出赴返至送离住")
 
-_EPIDEMIC = re.compile(r"(?:好几|几|多|[二两三四五六七八九十\d]+)个村(?:同时|都|接连)?(?:有人)?(?:发高烧|发烧|发病|咳血|上吐下泻)|(?:出|闹|得)了?怪病|聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
+_EPIDEMIC = re.compile(r"(?:全|整个)[\u4e00-\u9fff]{0,3}[县镇乡](?:的人)?(?:都在|都|好多人)(?:拉肚子|上吐下泻|发烧|发高烧|流行)|(?:暴发|爆发)[\u4e00-\u9fff]{1,8}疫情|(?:好几|几|多|[二两三四五六七八九十\d]+)个村(?:同时|都|接连)?(?:有人)?(?:发高烧|发烧|发病|咳血|上吐下泻)|(?:出|闹|得)了?怪病|聚集性疫情|疫情暴发|暴发疫情|突发疫情|爆发疫情|疫情爆发|传染病暴发|暴发传染病|不明原因(?:发热|疾病|肺炎|死亡)|霍乱|鼠疫|炭疽|群体性不明原因")
 # a count right after its term with only filler words between, ending the clause:
 # "重伤的有五十几个", "遇难人数已经升到九十多了", "中毒病人已经一百三十多，", "死了11个 昨天"
 _FILLER = (r"(?:的|有|：|:|已经|已|达|共|共有|累计|升至|升到|上升到|上升至|增至|增加到|增加至|达到|都|就|光|了|还有|约|"
@@ -332,7 +339,7 @@ _FESTIVE = re.compile(r"表演|杂技|佳节|狂欢|火把节|泼水节|歌会|�
 # collective action by a group counted earlier: "我们车间六十多个人…今天大家都不干了，全部坐在厂门口"
 _REFERENT_GATHER = re.compile(
     r"(?:大家|大伙儿?|全部|全都|一起|集体|全村人?|全|都)[^，。！？；]{0,6}?"
-    r"(?:(?<![拿收得找办领见等做看听遇想达])(?:去了?|到了?)|跑到|涌到|坐在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|围在|聚在|站在|跪在|守在|坐满了|挤满了|站满了|堵了|围了)"
+    r"(?:(?<![拿收得找办领见等做看听遇想达放送发分拨打转])(?:去了?|到了?)|跑到|涌到|坐在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|围在|聚在|站在|跪在|守在|坐满了|挤满了|站满了|堵了|围了)"
     r"|(?:门口|门前|大厅|院子里|路上)(?:坐满了|挤满了|站满了|围满了)"
 )
 # a whole village turning out, and what it does there
@@ -345,11 +352,13 @@ _WE_GROUP = re.compile(rf"我们(?:是)?[^，。！？]{{0,20}}?[，,]?(?:共|�
 # precautionary moves before anything happened: "提前转移避险群众136人"
 _PRECAUTION = re.compile(r"提前|预防性|预先|演练")
 # a whole class: "一个班的孩子上吐下泻"
-_CLASS_GROUP = re.compile(r"(?:一|两|几|整)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|整个年级")
+_CLASS_GROUP = re.compile(r"(?:一|两|几|整)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|(?:整|大半|半)个年级|全年级|全校(?:的)?(?:孩子|学生|师生)?")
 _QUOTE = re.compile(r"“[^”]{0,120}”|\"[^\"]{0,120}\"|「[^」]{0,120}」")
-_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|受灾)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
+_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|淹了|受灾|停电|停水|断电|断水)|全县(?:都|全部|大面积)?(?:受了?灾|被淹|淹了|停电|停水|断电|断水)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难|(?:基本)?通讯中断|(?:基本)?通信中断)")
-_TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情|没有一个幸免|无一幸免)")
+# a whole township under water: thousands moved out, whether or not the post counts them
+_TOWNSHIP_FLOODED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:都|全|几乎)?(?:被淹|淹了|泡在水里|一片汪洋|被水围了?|进水了)")
+_TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:中|里|有)?(?:(?P<num2>{NUM})个)?(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情|没有一个幸免|无一幸免)")
 _DISASTER = re.compile(r"被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
 _LEVEL = r"(III|II|IV|I|Ⅲ|Ⅱ|Ⅳ|Ⅰ|一|二|三|四|1|2|3|4)"
 _RESPONSE = re.compile(
@@ -359,7 +368,7 @@ _RESPONSE = re.compile(
 )
 _RESPONSE_ENDED = re.compile(r"(?:解除|终止|结束|撤销|降为|降至|降低为|下调为|下调至)[^，。；]{0,14}$")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
-_VICIOUS_STRONG = re.compile(r"故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
+_VICIOUS_STRONG = re.compile(r"故意冲撞|驾车冲撞|开车撞人|冲撞[\u4e00-\u9fff]{0,4}(?:人群|群众|行人|学生)|凶手|故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
 _CONFIRMED_CASES = re.compile(r"确诊|报告病例|检出|经检测|病例\d|\d+例")
 _DISEASE_NAMES = frozenset({"霍乱", "鼠疫", "炭疽"})
 # class-A diseases and unexplained clusters are 重大 however few the cases
@@ -397,7 +406,7 @@ _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|
 # the sick tallied apart from their symptoms: "好多人同时发烧拉肚子，…据说病人已经过百了"
 _PATIENT_TALLY = re.compile(rf"(?:病人|患者|病号|发病的|中毒的|生病的)(?:人数)?(?:已经|已|都|就|共|一共|累计)?(?:有|达到?|超过|过|破|上)?(?P<num>{NUM})(?:个|人|名|例)?")
 _ROUTINE = re.compile(r"每天|每日|平时|日常|每年|每月|门诊量|接诊量")
-_POISON_CONTEXT = re.compile(r"中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
+_POISON_CONTEXT = re.compile(r"营养餐|配餐|盒饭|学生餐|泄漏|氯气|毒气|有毒气体|吸入|中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
 
 @dataclass
@@ -562,18 +571,42 @@ def _past_year(s: str, year: int) -> bool:
     return any(int(m.group(1)) < year for m in _YEAR.finditer(s))
 
 
+# reasons for setting a count aside that the post states outright (a refutation, a denial, a
+# drill, a retrospective, a period's statistics, a threshold or a hypothesis), as against
+# inferred ones (a weak "past" cue, a place, a crowd without a stated grievance)
+FIRM_DISCOUNTS = ("辟谣", "否认", "演练", "回顾/纪念", "累计统计", "阈值", "假设", "预防性")
+
+
+def _corrected(text: str, sent: tuple[int, int], pos: int) -> bool:
+    """The count follows the sentence's refutation and a verified figure's marker: "网传…死了
+    20多人不实 经核实事故造成4人死亡" (but not "谣言称死了30人")."""
+    last = None
+    for m in _REFUTED.finditer(text, sent[0], pos):
+        last = m
+    if last is None or _in_quote(text, pos):
+        return False
+    between = text[last.end():pos]
+    return bool(_VERIFIED.search(between)) and not _CLAIMED.search(between)
+
+
+_VERIFIED = re.compile(r"经核实|核实|实际|实为|其实|真实情况|事故造成|共造成|造成")
+_CLAIMED = re.compile(r"称|说|传")
+
+
 def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, str, bool]],
                      pos: int, sents: list[tuple[int, int]], year: int) -> str | None:
     s = text[sent[0]:sent[1]]
     clause, prev = _clauses(text, sent, pos)
-    if _REFUTED.search(s) and not _CORRECTION.match(clause.strip()):
+    if _REFUTED.search(s) and not _CORRECTION.match(clause.strip()) and not _corrected(text, sent, pos):
         return "所在句为辟谣/不实信息"
     if _REFUTED.search(text) and _in_quote(text, pos):
         return "引述的说法已被帖子辟谣"
-    if _HEARSAY.search(s) and _REFUTED_POST.search(text):
+    if _HEARSAY.search(s) and _REFUTED_POST.search(text) and not _CORRECTION.match(clause.strip()):
         return "传闻已被帖子本身辟谣"
     if _RETRO.search(s):
         return "所在句为回顾/纪念往事"
+    if _DENIED.search(text, max(sent[0], pos - 6), pos):
+        return "帖子否认了这一说法"
     # a weak cue anywhere in the clause (or the one before) puts the count in the past,
     # unless the clause also says it is happening now (conservative for I/II: "12人遇难，那是
     # 去年的事" must not start a clock)
@@ -582,7 +615,7 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
         return "所述为过去发生的事"
     if _DRILL.search(s) or (sents and _DRILL.search(text, *sents[0])):
         return "所在句（或标题）为演练"
-    if _PERIOD_TOTAL.search(text, sent[0], pos):
+    if _PERIOD_TOTAL.search(text, sent[0], pos) or _STATS.search(s) or _PERIOD_COUNTY.search(clause):
         return "所述为一段时期的累计统计，非单一事件"
     if _LESSON.search(s):
         return "所在句为警示教育/外地案例"
@@ -711,7 +744,9 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             groups = list(_CLASS_GROUP.finditer(text, max(0, km.start() - 30), km.start()))
             if groups:
                 cg = groups[-1]
-                add("poisoned", "二十", (cg.start(), km.end()), kw_pos=km.start())
+                # a class is some twenty; a (most of a) year group or a school, a hundred or more
+                size = "一百" if ("年级" in cg.group() or "全校" in cg.group()) else "二十"
+                add("poisoned", size, (cg.start(), km.end()), kw_pos=km.start())
                 continue
         if found is None and km.start() > 0 and text[km.start() - 1] in "，," and (
                 (kind == "gathered" and _STRONG_GATHER.fullmatch(kw)) or (kind == "deaths" and kw.endswith(("没了", "没气了")))):
@@ -983,8 +1018,10 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
     if _DISASTER.search(text):
         for m in _COUNTYWIDE.finditer(text):
             take("countywide_disaster", m, m.group())
+        for m in _TOWNSHIP_FLOODED.finditer(text):
+            take("township_flooded", m, m.group())
         for m in (_TOWNSHIPS_HIT.finditer(text) if "个乡镇" in text else ()):
-            n, _ = _value(m.group("num"))
+            n, _ = _value(m.group("num2") or m.group("num"))
             take("townships_hit", m, n or 3)
     for m in _RESPONSE.finditer(text):
         if _RESPONSE_ENDED.search(text, max(0, m.start() - 14), m.start() + 2):
@@ -1095,7 +1132,9 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least("III", f"{poisoned}人中毒/发病（数十人）")
     if f.cues.get("epidemic"):
         cue = str(f.cues["epidemic"])
-        grave = any(x in cue for x in _GRAVE_DISEASE) or deaths > 0
+        # a whole town falling ill, or schools closed over it, is 重大 however few are counted
+        grave = any(x in cue for x in _GRAVE_DISEASE) or deaths > 0 or cue.startswith(("全", "整个")) or \
+            bool(_SCHOOLS_CLOSED.search(text))
         if poisoned and poisoned < 30 and not grave:
             at_least("III", f"聚集性疫情（{cue}，{poisoned}例，规模较小）")
         else:
@@ -1127,6 +1166,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least(g, f"文中定性为{stated}")
     if f.cues.get("countywide_disaster"):
         at_least("I", f"全县性灾害（{f.cues['countywide_disaster']}）")
+    if f.cues.get("township_flooded"):
+        at_least("II", f"整个乡镇受淹（{f.cues['township_flooded']}）")
     hit = f.cues.get("townships_hit")
     if hit:
         if hit >= 5:

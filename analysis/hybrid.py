@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from analysis.figures import FIRM_DISCOUNTS
 from analysis.rules import RuleAnalyzer
 from kernel.config import Reference
 from kernel.domain.scores import SEVERITY_RANK, Score
@@ -137,7 +138,7 @@ class HybridAnalyzer:
             reasons.append(f"等级：帖子未给出伤亡、聚集等数字，模型判断为重大及以上事件的概率 {p_major:.2f}"
                            f"（≥ {self.major_from_model:.2f}）→ 按重大（II）处置，请核实规模")
         elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant:
-            if _states(r, _TOLL_KINDS):
+            if _states(r, _TOLL_KINDS) or _set_aside(r, _COUNT_KINDS):
                 # "2人轻伤", "未造成人员伤亡": the toll the post gives outweighs how serious it sounds
                 reasons.append(f"等级：模型判断为较大及以上的概率 {p_serious:.2f}，但帖子所述伤亡低于较大标准，维持 IV")
             else:
@@ -198,10 +199,20 @@ def major_probability(o: Any) -> float:
 
 
 def _states(r: Score, kinds: Sequence[str]) -> bool:
-    """The rules found counts of these kinds in the post, or it says nobody was hurt or all
-    were rescued: its scale is then the rules' to judge, not the model's."""
+    """The rules found counts of these kinds in the post (counted or set aside), or it says
+    nobody was hurt or all were rescued: its scale is then the rules' to judge, not the model's."""
+    # a count the post itself sets aside ("网传死了30人不实", a drill) is a stated scale too:
+    # the model, which reads the number, must not grade the post by it
     fig = r.explanation.get("figures") or {}
-    return bool(fig.get("no_casualties") or fig.get("rescued") or any(fig.get(k) for k in kinds))
+    return bool(fig.get("no_casualties") or fig.get("rescued") or _set_aside(r, kinds) or any(fig.get(k) for k in kinds))
+
+
+def _set_aside(r: Score, kinds: Sequence[str]) -> bool:
+    """The rules found counts of these kinds that the post itself sets aside: refuted,
+    denied, a drill, a retrospective, a period's statistics (figures.FIRM_DISCOUNTS)."""
+    fig = r.explanation.get("figures") or {}
+    return any(sp.get("kind") in kinds and any(w in (sp.get("discounted") or "") for w in FIRM_DISCOUNTS)
+               for sp in fig.get("spans") or ())
 
 
 def _model_text(item: AnalysisInput) -> str:

@@ -261,3 +261,32 @@ def test_a_crowd_without_a_grievance_is_no_mass_incident() -> None:
 )
 def test_phrasings_of_tolls_and_crowds_seen_in_our_validation_posts(text: str, expected: str) -> None:
     assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三四百号工人堵在项目部门口讨工钱。", "II"),  # 号 before a noun of people
+        ("三个初三学生去河里游泳，一个都没上来。", "III"),  # 初三 is a school year, not a count
+        ("城关镇整个镇都被淹了，镇上的人都在往县城撤。", "II"),  # a whole township under water
+        ("白沙乡爆发手足口病疫情，乡里的幼儿园全部停园。", "II"),
+        ("全镇都在拉肚子，卫生院挤爆了，学校也停课了。", "II"),
+        ("高二大半个年级的学生晚饭后上吐下泻，救护车拉了一晚上。", "II"),
+        ("乡中心学校营养餐出问题，四十多个孩子送到卫生院。", "III"),  # sent to a clinic, not a crowd
+        ("东坝化工厂氯气泄漏，周边23名村民出现咳嗽、胸闷，被送往医院。", "III"),
+        ("这次洪水全县都受了灾，到处断路断电。", "I"),
+        ("地震后整个云岭县都停电停水了。", "I"),
+        ("十个乡镇九个受灾，白沙河决堤了。", "I"),
+        ("一男子驾车冲撞赶集群众，致1死7伤。", "III"),
+        ("隔壁省这轮暴雨死了五十多人，我们这边还好。", "IV"),
+        ("2025年全县道路交通事故死亡42人，同比下降12%。", "IV"),
+        ("今年全县交通事故死了38个，今天石门隧道又出事，车上3个人全没了。", "III"),
+        ("一中根本没有上百人食物中毒，别传了，就三个学生肠胃炎。", "IV"),
+        ("网传“死了20多人”不实 经核实事故造成4人死亡。", "III"),
+        ("谣言称死了30多人，纯属捏造。", "IV"),
+        ("一名游客在景区登山摔伤脚踝，已送医。", "IV"),
+        ("敬老院昨夜失火，十一位老人没能跑出来。", "II"),
+    ],
+)
+def test_phrasings_of_scale_seen_in_the_probe_posts(text: str, expected: str) -> None:
+    assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
