@@ -159,12 +159,12 @@ _KIND_TERMS: dict[str, str] = {
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|摔伤|跌伤|扭伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
     "trapped": r"被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
-    "poisoned": r"病例|阳性|胸闷|头晕|恶心|咳嗽|呼吸困难|红疹|皮疹|瘙痒|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
+    "poisoned": r"病例|阳性|胸闷|咳嗽|呼吸困难|红疹|皮疹|瘙痒|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"(?:送到|送往|送进|送至|拉到|转到)[\u4e00-\u9fff]{0,5}(?:医院|卫生院|诊所|急诊)|就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
-    "evacuated": r"撤(?=了?(?:好几|几|数|上|近|约)?[\d一二两三四五六七八九十百千万]+[余多]?(?:人|号人|名|户))|扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
+    "evacuated": r"撤(?=了?(?:好几|几|数|上|近|约)?[\d一二两三四五六七八九十百千万]+[余多]?(?:人|号人|名|户))|扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|撤了出来|撤出来|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
     "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
                 r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,16}?都?(?:堵|围)(?:满|死|住)?了|[坐躺跪站守蹲]在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|"
-                r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
+                r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|围起来|围了起来|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
 }
 # crowd verbs that mean people physically gathered (the others are collective complaints)
 _STRONG_GATHER = re.compile(r".*(?:门口|大门|大院|楼下|门前|路中间|路上|路口|大厅|堵|围|路|门)了?|.*(?:围|堵)(?:满|死|住)了?|.*(?:来了|聚了|涌来了?|站了|坐了|挤了)|围着|上街|堵到|围到|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|涌到|涌向|围了|包围了?|围住|拉着横幅|喊口号|聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|举牌|静坐|上访|围攻|冲击|对峙|讨薪|聚众|游行|示威|请愿|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|聚在|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅")
@@ -211,7 +211,7 @@ _GRIEVANCE = re.compile(
     r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤|"
     r"没拿到|没发|不发|没给|不给|不退|欠|克扣|跑路|跑了|暴雷|爆雷|烂尾|延期交房|骗|租金|征地款|遣散费|"
     r"养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
-    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|围了|围住|围到|焚烧厂|垃圾场|填埋场|渗滤液|化工项目|负责|不露面|没人出来|没有一个领导|"
+    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|堵得|围了|围住|围到|围起来|焚烧厂|垃圾场|填埋场|渗滤液|化工项目|负责|不露面|没人出来|没有一个领导|"
     r"死在|真相|扔石头|砸警车|砸车|举着牌子|举牌"
 )
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
@@ -261,9 +261,9 @@ _PERIOD_COUNTY = re.compile(r"(?:今年|本年度|去年|全年|年度|\d{4}年)
 _STATS = re.compile(r"同比|环比|年度数据|统计数据|数据显示")
 _HYPO = re.compile(r"如果|万一|一旦|假如|要是|倘若|若是|可能造成|可能导致|随时可能|恐将|会不会|易发生|容易发生|易发|高发季节|多发季节")
 _CORRECTION = re.compile(r"^(?:实际|实为|其实|真实情况|经核实|目前)")
-_REFUTED = re.compile(r"谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
+_REFUTED = re.compile(r"系伪造|截图(?:系|是)?伪造|谣言|不实|辟谣|造谣|传谣|假消息|谣传|系编造|虚假信息|并非事实|与事实不符|子虚乌有|属实不存在|纯属捏造")
 _HEARSAY = re.compile(r"朋友圈说|群里说|网上说|网上传|网上在传|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
-_REFUTED_POST = re.compile(r"没这回事|没有这回事|别再转了|别转了|别传了|别再传了|别传夸张|传夸张了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
+_REFUTED_POST = re.compile(r"经核[查实][^。]{0,8}(?:仅|只有|只是)|系伪造|没这回事|没有这回事|别再转了|别转了|别传了|别再传了|别传夸张|传夸张了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
 _FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府|(?<!壁)(?<!邻)(?<!外)(?<!的)(?<!他)县(?:人民|中)?医院")
@@ -319,6 +319,7 @@ _CROWD_SCENE = re.compile(r"人山人海|水泄不通|站满|挤满|坐满|围�
 _AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的人)?(?:都|全部)?(?:撤空了?|撤离|紧急转移|转移)|"
                              r"(?:[二两三四五六七八九十\d]+|好几|几|多)个村(?:的人)?(?:全部|都)(?:撤离|转移|撤空)")
 # the dead as a funeral home counts them: "县殡仪馆…今天又送来了五位，加上前两天的十二位，一共十七位老人"
+_TALLY_SO_FAR = re.compile(rf"加上[^。！？]{{0,16}}?(?:没了|死了|走了|遇难|身亡)[^。！？]{{0,10}}?[，,](?:现在|目前)?(?:已经|一共|总共|共)(?:是|有)?(?P<num>{NUM})(?:个|人|名|位)")
 _FUNERAL = re.compile(r"殡仪馆|火化|遗体告别|追悼会")
 _FUNERAL_TALLY = re.compile(rf"(?:一共|总共|共|加起来|合计)(?:是|有)?(?P<num>{NUM})(?:位|个|名|具)")
 # a further toll reported after a first one: "确认七人遇难；下午…又找到六名遇难者"
@@ -358,8 +359,11 @@ _COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被�
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难|(?:基本)?通讯中断|(?:基本)?通信中断)")
 # a whole township under water: thousands moved out, whether or not the post counts them
 _TOWNSHIP_FLOODED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:都|全|几乎)?(?:被淹|淹了|泡在水里|一片汪洋|被水围了?|进水了)")
+# hospitals overwhelmed by one incident: "县医院走廊都躺满了中毒的学生"
+_HOSPITAL_FULL = re.compile(r"(?:医院|卫生院|急诊|病房|住院部)[^。！？；]{0,10}?(?:都|全|全都)?(?:躺满|住满|挤满|塞满|摆满|挤爆|爆满|住不下|挤不下|躺不下)")
+_INCIDENT = re.compile(r"中毒|爆炸|事故|伤员|火灾|起火|泄漏|坍塌|垮塌|倒塌|食堂|宴席|吃了|喝了|地震|泥石流|疫情")
 _TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:中|里|有)?(?:(?P<num2>{NUM})个)?(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情|没有一个幸免|无一幸免)")
-_DISASTER = re.compile(r"被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
+_DISASTER = re.compile(r"冰封|凝冻|冻雨|暴雪|寒潮|被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
 _LEVEL = r"(III|II|IV|I|Ⅲ|Ⅱ|Ⅳ|Ⅰ|一|二|三|四|1|2|3|4)"
 _RESPONSE = re.compile(
     r"(?:启动|提升至|提升为|提高至|提高到|升级为|升级至|上调至|上调为|调整为|调整至|发布|进入)"
@@ -858,6 +862,8 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             add("deaths", m.group("num"), m.span())
         for m in (_NAMES_LISTED.finditer(text) if "名单" in text else ()):
             add("deaths", m.group("num"), m.span())
+    for m in (_TALLY_SO_FAR.finditer(text) if "加上" in text and ("死" in text or "没了" in text or "走了" in text) else ()):
+        add("deaths", m.group("num"), m.span())
     for m in (_FUNERAL_TALLY.finditer(text) if _FUNERAL.search(text) else ()):
         add("deaths", m.group("num"), m.span())
     for m in (_SURVIVORS.finditer(text) if _SURVIVOR_WORDS.search(text) else ()):
@@ -900,6 +906,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             setattr(fig, kind, max(vals))
     fig.deaths = _with_increments(text, sents, [m for m in counted if m.kind == "deaths"], fig.deaths)
     strong = [m.count for m in counted if m.kind == "gathered" and m.strong]
+
     weak = [m.count for m in counted if (m.kind == "gathered" and not m.strong)
             or (m.kind == "households" and m.strong)]
     if strong:
@@ -952,7 +959,7 @@ def _cue_ok(text: str, sents: list[tuple[int, int]], places: list[tuple[int, str
     return _discount_reason(text, sent, places, m.start(), sents, year)
 
 
-_PEOPLE_COUNT = re.compile(rf"(?P<num>{NUM})(?:号人|多人|人|名[\u4e00-\u9fff]{{0,3}}(?:群众|村民|居民|师生|职工))")
+_PEOPLE_COUNT = re.compile(rf"(?P<num>{NUM})(?:号人|多人|人|(?:群众|村民|居民|师生|职工|游客)|名[\u4e00-\u9fff]{{0,3}}(?:群众|村民|居民|师生|职工))")
 
 
 def _evacuees_after(text: str, sents: list[tuple[int, int]], km: re.Match[str], add: Any) -> None:
@@ -1023,6 +1030,11 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         for m in (_TOWNSHIPS_HIT.finditer(text) if "个乡镇" in text else ()):
             n, _ = _value(m.group("num2") or m.group("num"))
             take("townships_hit", m, n or 3)
+    if _INCIDENT.search(text):
+        for m in _HOSPITAL_FULL.finditer(text):
+            take("hospitals_full", m, m.group())
+    if _RETRO.search(text, *sents[0]):
+        cues["retrospective"] = _RETRO.search(text, *sents[0]).group()  # type: ignore[union-attr]
     for m in _RESPONSE.finditer(text):
         if _RESPONSE_ENDED.search(text, max(0, m.start() - 14), m.start() + 2):
             skipped.append(f"{m.group()}：应急响应已解除/下调")
@@ -1166,6 +1178,9 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least(g, f"文中定性为{stated}")
     if f.cues.get("countywide_disaster"):
         at_least("I", f"全县性灾害（{f.cues['countywide_disaster']}）")
+    if f.cues.get("hospitals_full") and not any(getattr(f, k) for k in ("deaths", "injured", "seriously_injured", "poisoned", "hospitalized")):
+        # only where the post gives no toll: a stated one decides
+        at_least("II", f"医院被伤病员挤满（{f.cues['hospitals_full']}），规模重大")
     if f.cues.get("township_flooded"):
         at_least("II", f"整个乡镇受淹（{f.cues['township_flooded']}）")
     hit = f.cues.get("townships_hit")

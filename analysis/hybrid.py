@@ -204,7 +204,8 @@ def _states(r: Score, kinds: Sequence[str]) -> bool:
     # a count the post itself sets aside ("网传死了30人不实", a drill) is a stated scale too:
     # the model, which reads the number, must not grade the post by it
     fig = r.explanation.get("figures") or {}
-    return bool(fig.get("no_casualties") or fig.get("rescued") or _set_aside(r, kinds) or any(fig.get(k) for k in kinds))
+    return bool(fig.get("no_casualties") or fig.get("rescued") or _set_aside(r, kinds) or any(fig.get(k) for k in kinds)
+                or (fig.get("cues") or {}).get("retrospective"))
 
 
 def _set_aside(r: Score, kinds: Sequence[str]) -> bool:

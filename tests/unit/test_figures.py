@@ -290,3 +290,31 @@ def test_phrasings_of_tolls_and_crowds_seen_in_our_validation_posts(text: str, e
 )
 def test_phrasings_of_scale_seen_in_the_probe_posts(text: str, expected: str) -> None:
     assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hospitals overwhelmed by one incident, where the post gives no toll
+        ("城关二小的孩子食物中毒，县医院走廊都躺满了。", "II"),
+        ("县医院天天挤爆了，挂个号排两小时。", "IV"),  # no incident: a busy hospital
+        ("食堂出事后一个班的孩子上吐下泻，县医院急诊走廊躺满了学生。", "III"),  # a class is stated
+        # a running tally
+        ("重伤的里面又走了两个，加上当场没了的九个，已经十一个了。", "II"),
+        # a county-wide blackout in an ice storm
+        ("全县停电第三天了，国道全被冰封。", "I"),
+        # moved out, counted by their noun
+        ("楼裂了，镇里连夜组织疏散，两千多居民站在马路上。", "II"),
+        ("硬是把石门村和下游几个组三千多口人全部撤了出来。", "II"),
+        # forged screenshots and an official check that found only a few
+        ("网传“全县封控，死了三十人”的截图系伪造。", "IV"),
+        ("网传“青松镇几百人吃猪肉中毒”，经核查，仅有一户两人肠胃不适。", "IV"),
+    ],
+)
+def test_more_phrasings_of_scale_seen_in_our_validation_posts(text: str, expected: str) -> None:
+    assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
+
+
+def test_an_anniversary_post_is_marked_so_the_model_does_not_grade_it_by_the_old_disaster() -> None:
+    fig = extract_figures("十年前的今天，石门煤矿那次事故，我爸就在井下。", LOCAL)
+    assert fig.cues.get("retrospective")

@@ -125,13 +125,18 @@ def test_the_artifact_calibration_replaces_the_default_lift_threshold():
     assert s.severity == "III"
 
 
+# a disaster told without a count or any cue the rules grade (hospitals overflowing, a
+# township under water…): only the model can judge its scale
+FIGURELESS_DISASTER = "石门煤矿那边出大事了，救护车一辆接一辆往县城开，矿口哭声一片"
+
+
 def test_a_calibrated_model_grades_a_figure_less_disaster_major_and_says_so():
     # given an artifact calibrated to trust P(I)+P(II) ≥ 0.95 when the post states no figures
     clf = FakeClassifier(out(sev="II", p=0.97))
     clf.manifest = {"calibration": {"major_from_model": 0.95}}
     an = HybridAnalyzer(load_reference_cached(), clf)
     # when a post describes a disaster without a single count
-    [s] = an.analyze([item("县医院走廊、大厅全躺满了中毒的学生，隔壁县的救护车都调来了")])
+    [s] = an.analyze([item(FIGURELESS_DISASTER)])
     # then it is 重大, and the explanation tells the analyst to verify the scale
     assert s.severity == "II" and s.disposition == "major_issue"
     assert any("未给出" in r and "核实" in r for r in s.explanation["rules"])
@@ -141,7 +146,7 @@ def test_a_calibrated_model_grades_a_figure_less_disaster_major_and_says_so():
     # and without the calibration the model never starts a 5-hour clock on its own
     clf.manifest = {}
     [u] = HybridAnalyzer(load_reference_cached(), clf).analyze(
-        [item("县医院走廊、大厅全躺满了中毒的学生，隔壁县的救护车都调来了")])
+        [item(FIGURELESS_DISASTER)])
     assert u.severity in ("III", "IV")
 
 
@@ -156,7 +161,6 @@ def test_a_stated_minor_toll_is_not_lifted_by_a_worried_model():
     assert figureless.severity == "III"
 
 
-FIGURELESS_DISASTER = "县医院走廊、大厅全躺满了中毒的学生，隔壁县的救护车都调来了"
 
 
 def test_the_binary_major_head_decides_a_figure_less_post_over_the_severity_head():
