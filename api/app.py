@@ -22,6 +22,7 @@ from api.schemas import (
     ErrorOut,
     EventDetailOut,
     FulfilIn,
+    GradeIn,
     IngestIn,
     IngestOut,
     PageOut,
@@ -137,8 +138,7 @@ def create_app(tf: App) -> FastAPI:
                                                offset=offset)
         return {"total": total, "items": items}
 
-    @api.get("/api/events/{event_id}", response_model=EventDetailOut, responses=ERRORS, operation_id="getEvent")
-    def get_event(app: AppDep, event_id: int) -> dict:
+    def _event_out(app: App, event_id: int) -> dict:
         from storage.tables import EventRow
 
         with app.store_factory() as st:
@@ -150,6 +150,19 @@ def create_app(tf: App) -> FastAPI:
             _, alerts = queries.list_alerts(st.session, app.clock(), event_id=event_id)
         posts.sort(key=lambda p: p["published_at"])
         return ev | {"posts": posts, "alerts": alerts, "series": queries.event_series(posts)}
+
+    @api.get("/api/events/{event_id}", response_model=EventDetailOut, responses=ERRORS, operation_id="getEvent")
+    def get_event(app: AppDep, event_id: int) -> dict:
+        return _event_out(app, event_id)
+
+    @api.post("/api/events/{event_id}/grade", response_model=EventDetailOut, responses=ERRORS,
+              operation_id="gradeEvent")
+    def grade_event(app: AppDep, event_id: int, body: GradeIn) -> dict:
+        """人工定级（会商研判后）：升为 I/II 级即开启或升级预警，5 小时、24 小时时限自此时起算；
+        降级须说明理由，不再适用的未完成时限被撤销（留痕）。此后自动分析不会推翻人工等级，
+        只有之后新采集的帖子能再提高等级。"""
+        app.alerts.grade_event(event_id, body.grade, body.reason, body.actor)
+        return _event_out(app, event_id)
 
     @api.get("/api/alerts", response_model=PageOut, operation_id="listAlerts")
     def list_alerts(app: AppDep, status: str | None = None, department: str | None = None,

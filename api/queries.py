@@ -126,6 +126,8 @@ def event_dict(session: Session, e: EventRow, ref: Reference, names: dict[str, s
         "lead_department": e.lead_department,
         "lead_department_name": dept_name(session, e.lead_department, names),
         "co_departments": e.co_departments or [], "keywords": e.keywords or [], "figures": e.figures or {},
+        "manual_severity": e.manual_severity, "graded_by": e.graded_by, "graded_at": e.graded_at,
+        "grade_reason": e.grade_reason,
     }
 
 
@@ -192,6 +194,11 @@ def stats(session: Session, ref: Reference, now: datetime) -> dict[str, Any]:
         "by_township": grouped(ScoreRow.township),
         "per_day": per_day,
         "rejected": session.execute(select(func.count(RejectRow.id))).scalar() or 0,
+        # delivery of notifications: sends, failed attempts, and messages given up after the retries
+        "notifications": {a.removeprefix("notification."): n for a, n in session.execute(
+            select(AuditRow.action, func.count()).where(AuditRow.action.in_(
+                ("notification.sent", "notification.failed", "notification.abandoned", "notification.skipped")))
+            .group_by(AuditRow.action))},
     }
 
 

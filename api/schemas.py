@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class ErrorOut(BaseModel):
@@ -110,6 +110,10 @@ class EventOut(BaseModel):
     co_departments: list[str]
     keywords: list[str]
     figures: dict[str, int]
+    manual_severity: str | None = Field(None, description="分析人员会商研判后人工设定的等级；此后只有新采集的帖子能再提高等级")
+    graded_by: str | None = None
+    graded_at: datetime | None = None
+    grade_reason: str | None = None
 
 
 class EventDetailOut(EventOut):
@@ -141,6 +145,20 @@ class FulfilIn(BaseModel):
 
 class ActorIn(BaseModel):
     actor: str = Field(..., min_length=1, max_length=100)
+
+
+class GradeIn(ActorIn):
+    """An analyst's grade after 会商研判."""
+
+    grade: Literal["I", "II", "III", "IV"]
+    reason: str = Field(..., min_length=1, max_length=4000, description="定级理由（必填）")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("定级理由不能为空")
+        return v.strip()
 
 
 class CloseIn(ActorIn):

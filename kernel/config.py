@@ -51,6 +51,7 @@ class Department:
     topics: tuple[str, ...]
     role: str | None = None
     duty_phone_role: str | None = None
+    email: str | None = None  # the department head's address for alert mail (optional ``email:``)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def load_county(path: Path, taxonomy: Taxonomy) -> County:
     departments = {}
     topic_department: dict[str, str] = {}
     for code, d in (data.get("departments") or {}).items():
-        dep = Department(code, d["name"], tuple(d.get("topics") or ()), d.get("role"), d.get("duty_phone_role"))
+        dep = Department(code, d["name"], tuple(d.get("topics") or ()), d.get("role"), d.get("duty_phone_role"),
+                         _email(code, d.get("email")))
         departments[code] = dep
         for t in dep.topics:
             if t not in taxonomy.topics:
@@ -179,6 +181,16 @@ def load_county(path: Path, taxonomy: Taxonomy) -> County:
         townships=townships,
         topic_department=topic_department,
     )
+
+
+def _email(code: str, value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    local, at, domain = text.partition("@")
+    if not (local and at and "." in domain) or any(c.isspace() for c in text):
+        raise ConfigError(f"部门 {code} 的邮箱 {text!r} 不是合法的邮件地址")
+    return text
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,13 @@ class InvalidTransition(TingfengError):
     http_status = 409
 
 
+class InvalidGrade(TingfengError):
+    """Raised when an analyst's grading names no valid grade (I–IV) or gives no reason."""
+
+    code = "invalid_grade"
+    http_status = 422
+
+
 class InsecureSettings(TingfengError):
     """Raised at start-up when production mode still uses placeholder secrets."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -81,17 +82,38 @@ class TaskQueue(Protocol):
     """Runs named task functions now (``submit``) or on a schedule (``every``)."""
 
     def submit(self, name: str, **kwargs: Any) -> None: ...
+    def submit_later(self, name: str, delay: float, **kwargs: Any) -> None:
+        """Run the task once, no sooner than ``delay`` seconds from now (retries with back-off)."""
+        ...
+
     def every(self, name: str, seconds: float, **kwargs: Any) -> None: ...
     def start(self) -> None: ...
     def stop(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message for one department: what every channel sends (in Chinese)."""
+
+    what: str  # created | escalated | overdue | downgraded | suspected_major
+    department: str  # unit code (a county department or ``township:…``)
+    department_name: str
+    email: str | None  # the department head's address, when one is configured
+    subject: str
+    body: str
+    event_id: int
+    alert_id: int | None
+    severity: str
+    url: str  # where the console shows it
+
+
 class Notifier(Protocol):
-    """A channel that tells a department head about an alert."""
+    """A channel that tells a department head about an alert. ``send`` raises on failure."""
 
     channel: str
+    needs_email: bool  # True: departments without an address are skipped (and audited)
 
-    def send(self, recipient: str, subject: str, body: str) -> None: ...
+    def send(self, notice: Notice) -> None: ...
 
 
 Clock = Callable[[], datetime]

@@ -12,6 +12,8 @@ from kernel.errors import InsecureSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_MARK = "change-me"
+# refused in production while they still hold a placeholder (an empty optional secret is fine)
+SECRETS = ("secret_key", "admin_password", "smtp_password", "webhook_secret")
 
 
 def _default_spec_dir() -> Path:
@@ -41,9 +43,21 @@ class Settings(BaseSettings):
     model_precision: Literal["fp32", "int8"] = "fp32"
     secret_key: str = "change-me-dev-secret"
     admin_password: str = "change-me-admin"
+    # alert e-mail (empty host = no e-mail); login when a username is set, STARTTLS on request
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_sender: str = "tingfeng@yunling.example"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ca_file: str = ""  # PEM bundle to trust for STARTTLS (a county's own CA); empty = system CAs
+    # alert webhook (empty = off); with a secret each body is signed (X-Tingfeng-Signature)
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    # a failed send is retried this many times, waiting notify_retry_seconds, then twice as long each time
+    notify_retries: int = Field(3, ge=0, le=10)
+    notify_retry_seconds: float = Field(30.0, ge=0)
+    console_url: str = ""  # the console's address in notifications; empty = http://host:port
     host: str = "127.0.0.1"
     port: int = 8000
     obligation_check_seconds: int = 60
@@ -55,11 +69,18 @@ class Settings(BaseSettings):
         if self.env != "production":
             return
         problems = []
-        for name in ("secret_key", "admin_password"):
+        for name in SECRETS:
             if PLACEHOLDER_MARK in getattr(self, name):
                 problems.append(f"TINGFENG_{name.upper()} 仍是示例占位值")
+        if self.smtp_host and self.smtp_username and not self.smtp_password:
+            problems.append("设置了 TINGFENG_SMTP_USERNAME 却没有 TINGFENG_SMTP_PASSWORD")
         if problems:
             raise InsecureSettings("生产模式拒绝启动：" + "；".join(problems))
+
+    @property
+    def public_console_url(self) -> str:
+        """Where a department head opens the console from a notification."""
+        return (self.console_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -10,11 +10,13 @@ from storage.tables import DepartmentRow, KeywordRow
 
 
 def seed_reference(session: Session, ref: Reference) -> None:
-    """Idempotent upsert: names and topics follow the configuration; contacts set by
-    users are kept."""
+    """Idempotent upsert: names and topics follow the configuration; so does a head's
+    e-mail address when the configuration gives one, otherwise the stored one is kept."""
     for d in ref.county.departments.values():
         row = session.get(DepartmentRow, d.code) or DepartmentRow(code=d.code)
         row.name, row.kind, row.topics, row.role = d.name, "county", list(d.topics), d.role
+        if d.email:
+            row.head_email = d.email
         session.add(row)
     for town in ref.county.townships:
         code = township_unit(town)

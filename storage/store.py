@@ -88,7 +88,8 @@ def post_from_row(r: PostRow, score: ScoreRow | None = None) -> PostRecord:
 _EVENT_FIELDS = (
     "title topic township severity status first_detected_at first_published_at last_published_at "
     "post_count voice_count engagement negative_count heat trend rumor suspected_major lead_department "
-    "co_departments keywords centroid figures disposition closed_at"
+    "co_departments keywords centroid figures disposition closed_at manual_severity graded_by graded_at "
+    "grade_reason"
 ).split()
 
 

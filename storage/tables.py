@@ -144,6 +144,11 @@ class EventRow(Base):
     figures: Mapped[dict] = mapped_column(JSON, default=dict)
     disposition: Mapped[str | None] = mapped_column(String(32), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    # an analyst's grade after 会商研判: it stands, and only posts collected later may raise it
+    manual_severity: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    graded_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    graded_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    grade_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DepartmentRow(Base):

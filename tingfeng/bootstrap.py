@@ -89,12 +89,10 @@ def build_tasks(settings: Settings, runner: Callable[[str, dict], Any]) -> TaskQ
 
 
 def build_channels(settings: Settings) -> list:
-    from alerts.channels import EmailChannel
+    """The notification channels the settings switch on (e-mail, webhook, …)."""
+    from alerts.channels import build_channels as from_registry
 
-    channels = []
-    if settings.smtp_host:
-        channels.append(EmailChannel(settings.smtp_host, settings.smtp_port, settings.smtp_sender))
-    return channels
+    return from_registry(settings)
 
 
 def bootstrap(
@@ -129,9 +127,16 @@ def bootstrap(
 
     tasks = build_tasks(settings, runner)
     notifications = NotificationService(reference, store_factory, clock, build_channels(settings),
-                                        console_url=f"http://{settings.host}:{settings.port}")
-    alerts = AlertService(reference, clock, store_factory,
-                          on_change=lambda aid, what: tasks.submit("tingfeng.notify_alert", alert_id=aid, what=what))
+                                        console_url=settings.public_console_url,
+                                        retries=settings.notify_retries, retry_seconds=settings.notify_retry_seconds)
+
+    def notify(kind: str, pk: int, what: str) -> None:
+        if kind == "event":
+            tasks.submit("tingfeng.notify_event", event_id=pk, what=what)
+        else:
+            tasks.submit("tingfeng.notify_alert", alert_id=pk, what=what)
+
+    alerts = AlertService(reference, clock, store_factory, on_change=notify)
     from analysis.similarity import similarity
 
     pipeline = PipelineService(store_factory, scorer, similarity, alerts, clock)

@@ -19,8 +19,15 @@ class EagerQueue:
     def __init__(self, runner: Runner) -> None:
         self._run = runner
         self.schedule: list[tuple[str, float, dict]] = []
+        self.delayed = 0  # tasks submitted for later (retries)
 
     def submit(self, name: str, **kwargs: Any) -> None:
+        self._run(name, kwargs)
+
+    def submit_later(self, name: str, delay: float, **kwargs: Any) -> None:
+        """Runs it at once: a batch command must not sleep through back-off delays (a
+        notification retry here is immediate, still bounded by its attempt count)."""
+        self.delayed += 1
         self._run(name, kwargs)
 
     def every(self, name: str, seconds: float, **kwargs: Any) -> None:
@@ -48,8 +55,10 @@ class InProcessQueue:
         self._started = False
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._timers: set[threading.Timer] = set()
         self.failures = 0
         self.completed = 0
+        self.delayed = 0  # tasks submitted for later (retries); lost if the process stops first
 
     def _queue(self, qname: str) -> queue.Queue:
         with self._lock:
@@ -67,6 +76,20 @@ class InProcessQueue:
 
     def submit(self, name: str, **kwargs: Any) -> None:
         self._queue(self._queue_of(name)).put((name, kwargs))
+
+    def submit_later(self, name: str, delay: float, **kwargs: Any) -> None:
+        def fire() -> None:
+            if not self._stop.is_set():
+                self.submit(name, **kwargs)  # queued before the timer is forgotten: join() sees one or the other
+            with self._lock:
+                self._timers.discard(timer)
+
+        timer = threading.Timer(max(0.0, delay), fire)
+        timer.daemon = True
+        with self._lock:
+            self._timers.add(timer)
+            self.delayed += 1
+        timer.start()
 
     def every(self, name: str, seconds: float, **kwargs: Any) -> None:
         self._periodic.append((name, seconds, kwargs))
@@ -102,14 +125,16 @@ class InProcessQueue:
                 q.task_done()
 
     def join(self, timeout: float | None = None) -> bool:
-        """Wait until every submitted task has run, including tasks they submit (tests, demo)."""
+        """Wait until every submitted task has run, including tasks they submit and tasks
+        submitted for later (tests, demo)."""
         import time
 
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             with self._lock:
                 queues = list(self._queues.values())
-            if all(q.unfinished_tasks == 0 for q in queues):
+                waiting = len(self._timers)
+            if not waiting and all(q.unfinished_tasks == 0 for q in queues):
                 return True
             if deadline is not None and time.monotonic() > deadline:
                 return False
@@ -118,6 +143,11 @@ class InProcessQueue:
     def stop(self) -> None:
         self._stop.set()
         with self._lock:
+            for t in self._timers:
+                t.cancel()
+            if self._timers:
+                log.warning("停止时仍有 %d 个待重试的任务，未执行", len(self._timers))
+            self._timers.clear()
             for q in self._queues.values():
                 q.put(None)
 
@@ -132,6 +162,12 @@ class CeleryQueue:
         from tingfeng.tasks import QUEUES
 
         self._app.send_task(name, kwargs=kwargs, queue=QUEUES.get(name, "celery"))
+
+    def submit_later(self, name: str, delay: float, **kwargs: Any) -> None:
+        from tingfeng.tasks import QUEUES
+
+        # an ETA message: the worker holds it unacknowledged until due (redelivered if lost)
+        self._app.send_task(name, kwargs=kwargs, queue=QUEUES.get(name, "celery"), countdown=delay)
 
     def every(self, name: str, seconds: float, **kwargs: Any) -> None:
         # periodic work is declared in the beat schedule (tingfeng.celery_app)

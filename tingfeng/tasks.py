@@ -45,8 +45,29 @@ def check_obligations(app: App) -> int:
 
 
 @task("tingfeng.notify_alert", "alerts")
-def notify_alert(app: App, alert_id: int, what: str) -> int:
-    return app.notifications.notify_alert(alert_id, what)
+def notify_alert(app: App, alert_id: int, what: str, targets: list[list[str]] | None = None,
+                 attempt: int = 1) -> int:
+    """Tell the departments about an alert. Sends that failed run again later, alone
+    (``targets``), with back-off, until the retries are spent: nothing is sent twice."""
+    report = app.notifications.notify_alert(alert_id, what, targets=targets, attempt=attempt)
+    _retry_failed(app, "tingfeng.notify_alert", report, alert_id=alert_id, what=what, attempt=attempt)
+    return report.sent
+
+
+@task("tingfeng.notify_event", "alerts")
+def notify_event(app: App, event_id: int, what: str, targets: list[list[str]] | None = None,
+                 attempt: int = 1) -> int:
+    """Tell the coordinating office about an event (the 疑似重大 request for 会商研判)."""
+    report = app.notifications.notify_event(event_id, what, targets=targets, attempt=attempt)
+    _retry_failed(app, "tingfeng.notify_event", report, event_id=event_id, what=what, attempt=attempt)
+    return report.sent
+
+
+def _retry_failed(app: App, name: str, report: Any, attempt: int, **kwargs: Any) -> None:
+    if not report.failed or report.retry_in is None:
+        return
+    log.warning("%s：%d 条通知发送失败，%.0f 秒后第 %d 次尝试", name, len(report.failed), report.retry_in, attempt + 1)
+    app.tasks.submit_later(name, report.retry_in, targets=report.failed, attempt=attempt + 1, **kwargs)
 
 
 def _load_plugins() -> None:

@@ -67,6 +67,7 @@ async function overview() {
     <div class="card"><div class="n">${ob.pending || 0}</div><div class="l">倒计时中的时限</div></div>
     <div class="card"><div class="n" style="color:#d4380d">${ob.overdue || 0}</div><div class="l">已超时</div></div>
     <div class="card"><div class="n">${s.rejected}</div><div class="l">拒收记录</div></div>
+    <div class="card"><div class="n"${(s.notifications || {}).abandoned ? ' style="color:#d4380d"' : ""}>${(s.notifications || {}).abandoned || 0}</div><div class="l">通知未送达（已放弃重发）</div></div>
   </div>
   <h2>最紧迫的预警</h2>${alertTable(alerts.items)}
   <h2>热度最高的事件</h2>${eventTable(events.items)}
@@ -159,7 +160,7 @@ async function events() {
 async function eventDetail(id) {
   const e = await api(`/api/events/${id}`);
   $view.innerHTML = `<h2>${sev(e.severity)} ${esc(e.title)}</h2>
-    ${e.suspected_major ? `<p class="tag warn">疑似重大：有帖子被模型判为可能达到重大（I/II），但没有给出可核对的伤亡、聚集等数字，系统未自动定级、未启动 5 小时时限。请研判核实规模。</p>` : ""}
+    ${e.suspected_major ? `<p class="tag warn">疑似重大：有帖子被模型判为可能达到重大（I/II），但没有给出可核对的伤亡、聚集等数字，系统未自动定级、未启动 5 小时时限。请会商研判、核实规模，并在下方“人工定级”中定级。</p>` : ""}
     <div class="cards">
       <div class="card"><div class="n">${e.heat}</div><div class="l">热度（${TREND[e.trend] || e.trend}）</div></div>
       <div class="card"><div class="n">${e.post_count}</div><div class="l">帖子（独立声音 ${e.voice_count}）</div></div>
@@ -169,8 +170,45 @@ async function eventDetail(id) {
     </div>
     ${Object.keys(e.figures).length ? `<p>提取的数字：${Object.entries(e.figures).map(([k, v]) => `<span class="tag">${esc(k)} ${v}</span>`).join("")}</p>` : ""}
     <h2>预警与时限</h2>${alertTable(e.alerts)}
+    ${gradeBox(e)}
     <h2>走势（每小时帖子数）</h2>${lineChart(e.series, "posts", "每小时帖子数")}
     <h2>帖子（按时间）</h2>${e.posts.map(postHtml).join("")}`;
+  const form = document.getElementById("grade-form");
+  if (form) form.onsubmit = ev => { ev.preventDefault(); gradeEvent(id, form); };
+}
+// 人工定级 after 会商研判: the grade sticks; raising to I/II starts the 5h/24h clocks from now
+function gradeBox(e) {
+  if (e.status === "closed") return "";
+  const current = e.manual_severity
+    ? `当前为人工定级 ${sev(e.manual_severity)}（${esc(e.graded_by || "")}，${fmtTime(e.graded_at)}）：${esc(e.grade_reason || "")}。此后只有新采集的帖子能再提高等级。`
+    : "当前等级由系统根据帖子自动判定。";
+  const options = Object.keys(SEV).map(g => `<option value="${g}"${g === e.severity ? " selected" : ""}>${g} ${SEV[g]}</option>`).join("");
+  return `<h2>人工定级（会商研判）</h2><div class="card grade-box">
+    <p class="grade-current">${current}</p>
+    <form id="grade-form">
+      <label>等级 <select name="grade">${options}</select></label>
+      <label>研判人 <input name="actor" required maxlength="100" value="${esc(localStorage.getItem("tingfeng.actor") || "")}" placeholder="姓名"></label>
+      <label>理由 <input name="reason" required maxlength="4000" size="48" placeholder="会商研判结论，如：经核实已有12人遇难"></label>
+      <button>确认定级</button> <span class="grade-msg"></span>
+    </form>
+    <p class="muted">升为 I/II 级即开启预警，发布权威信息（5 小时）、举行新闻发布会（24 小时）时限自确认时起算；降级时不再适用的未完成时限将被撤销并留痕。</p></div>`;
+}
+async function gradeEvent(id, form) {
+  const msg = form.querySelector(".grade-msg");
+  const body = { grade: form.grade.value, actor: form.actor.value.trim(), reason: form.reason.value.trim() };
+  if (!body.actor || !body.reason) { msg.className = "grade-msg err"; msg.textContent = "请填写研判人和定级理由"; return; }
+  localStorage.setItem("tingfeng.actor", body.actor);
+  form.querySelector("button").disabled = true;
+  try {
+    await api(`/api/events/${id}/grade`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    await eventDetail(id);
+    tickCountdowns();
+    const done = document.querySelector("#grade-form .grade-msg");
+    if (done) { done.className = "grade-msg st-met"; done.textContent = `已定为 ${body.grade} 级`; }
+  } catch (err) {
+    form.querySelector("button").disabled = false;
+    msg.className = "grade-msg err"; msg.textContent = err.message;
+  }
 }
 async function alerts() {
   const data = await api("/api/alerts?limit=200");
@@ -198,6 +236,7 @@ async function route() {
   try {
     let m;
     if ((m = h.match(/^#\/events\/(\d+)/))) await eventDetail(m[1]);
+    else if ((m = h.match(/^#\/alerts\/(\d+)/))) await eventDetail((await api(`/api/alerts/${m[1]}`)).event_id);  // link in notifications
     else if (h.startsWith("#/events")) await events();
     else if (h.startsWith("#/alerts")) await alerts();
     else if (h.startsWith("#/posts")) await posts();

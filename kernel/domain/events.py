@@ -122,10 +122,22 @@ def event_title(rec: PostRecord) -> str:
     return first[:40] + ("…" if len(first) > 40 else "")
 
 
+def collected_since_grading(ev: EventRecord, p: PostRecord) -> bool:
+    """Whether a post may change an analyst's grade: true for every post of an event no
+    analyst has graded, otherwise only for original posts collected after the grading
+    (a copy repeats what its original said, which the analyst may already have weighed)."""
+    return ev.graded_at is None or (p.ingested_at > ev.graded_at and p.duplicate_of is None)
+
+
 def recompute(ev: EventRecord, posts: list[PostRecord], now: datetime) -> EventRecord:
     """Refresh an event's aggregates from its posts: severity is the gravest its posts
     justify, topic/township the most common, heat from volume, velocity, engagement
-    and source weight."""
+    and source weight.
+
+    The grade an analyst set (``manual_severity``, after 会商研判) sticks: the event keeps
+    it, and only original posts collected after the grading can raise it further, whether
+    the analyst raised the grade (it is a floor) or lowered it (the posts already weighed
+    do not count again). ``suspected_major`` likewise rests on those posts alone."""
     scored = [(p, p.score) for p in posts if p.score is not None]
     if not scored:
         return ev
@@ -133,8 +145,11 @@ def recompute(ev: EventRecord, posts: list[PostRecord], now: datetime) -> EventR
     ev.voice_count = sum(1 for p in posts if p.duplicate_of is None)
     ev.engagement = sum(engagement(p.post.metrics) for p in posts)
     ev.negative_count = sum(1 for _, s in scored if s.sentiment == "negative")
-    sev = "IV"
-    for _, s in scored:
+    # after an analyst graded the event, their grade stands and only posts collected since
+    # may raise it (a floor that new evidence can lift, never an automatic downgrade)
+    counted = [(p, s) for p, s in scored if collected_since_grading(ev, p)]
+    sev = ev.manual_severity or "IV"
+    for _, s in counted:
         sev = more_severe(sev, s.severity)
     ev.severity = sev
     topics = Counter(s.topic for p, s in scored if p.duplicate_of is None) or Counter(
@@ -148,7 +163,7 @@ def recompute(ev: EventRecord, posts: list[PostRecord], now: datetime) -> EventR
     voices = [s for p, s in scored if p.duplicate_of is None] or [s for _, s in scored]
     ev.rumor = sum(1 for s in voices if s.rumor) * 2 > len(voices)  # most voices carry rumor cues
     ev.suspected_major = SEVERITY_RANK[sev] > 2 and any(
-        s.explanation.get("suspected_major") for _, s in scored)
+        s.explanation.get("suspected_major") for _, s in counted)
     disp = Counter(s.disposition for _, s in scored if s.disposition)
     if ev.rumor:
         ev.disposition = "rumor"

@@ -59,6 +59,11 @@ class EventRecord:
     figures: dict[str, int] = field(default_factory=dict)
     disposition: str | None = None
     closed_at: datetime | None = None
+    # an analyst's grade after 会商研判 (see kernel.domain.events.recompute for how it sticks)
+    manual_severity: str | None = None
+    graded_by: str | None = None
+    graded_at: datetime | None = None
+    grade_reason: str | None = None
 
 
 @dataclass

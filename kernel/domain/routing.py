@@ -23,6 +23,14 @@ def township_unit(township: str) -> str:
     return TOWNSHIP_PREFIX + township
 
 
+def unit_name(county: County, code: str) -> str:
+    """A department's or township government's name for people to read."""
+    if code.startswith(TOWNSHIP_PREFIX):
+        return f"{code.removeprefix(TOWNSHIP_PREFIX)}人民政府"
+    d = county.departments.get(code)
+    return d.name if d else code
+
+
 def route(county: County, topics: list[str], township: str | None, severity: str) -> Route:
     """Lead = the primary topic's department; co = other topics' departments,
     the township government, and for I/II the county office and 网信办."""

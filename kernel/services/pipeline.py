@@ -50,7 +50,17 @@ class PipelineService:
             done += len(pks)
 
     def analyze_posts(self, pks: Sequence[int]) -> list[int]:
-        """Idempotent: posts already analyzed are skipped. Returns touched event ids."""
+        """Idempotent: posts already analyzed are skipped. Returns touched event ids.
+        What the alerts should tell people is handed on once the batch has committed."""
+        try:
+            touched = self._analyze(pks)
+        except BaseException:
+            self._alerts.discard_hooks()
+            raise
+        self._alerts.flush_hooks()
+        return touched
+
+    def _analyze(self, pks: Sequence[int]) -> list[int]:
         with self._store_factory() as store:
             recs = [r for r in store.get_posts(list(pks)) if r.status == "new"]
             if not recs:
@@ -85,12 +95,17 @@ class PipelineService:
                 store.set_post_event(saved(rec.pk), saved(ev.pk))
                 rec.event_id = ev.pk
             now = self._clock()
+            newly_suspected = []
             for pk, ev in touched.items():
+                was_suspected = ev.suspected_major
                 ev_rules.recompute(ev, store.event_posts(pk), now)
                 store.save_event(ev)
+                if ev.suspected_major and not was_suspected:
+                    newly_suspected.append(ev)
             for pk, ev in touched.items():
                 self._alerts.sync_event(store, ev, store.event_posts(pk))
-        self._alerts.flush_hooks()
+            for ev in newly_suspected:
+                self._alerts.note_suspected_major(store, ev)
         return list(touched)
 
     def _assign(self, store: Store, rec: PostRecord, score: Score, touched: dict[int, EventRecord],

@@ -120,3 +120,37 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
             row.click()
             page.locator("p.tag.warn", has_text="未自动定级").wait_for()
         browser.close()
+
+
+@pytest.mark.browser
+def test_an_analyst_grades_an_event_from_its_page_and_the_5h_clock_starts(server):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("未安装 Debian chromium（apt-get install chromium）：跳过浏览器测试")
+    from playwright.sync_api import sync_playwright
+
+    events = httpx.get(server + "/api/events", params={"severity": "IV", "status": "open", "limit": 100}).json()
+    quiet = next(e for e in events["items"] if not httpx.get(f"{server}/api/events/{e['id']}").json()["alerts"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/#/events/{quiet['id']}")
+        form = page.locator("#grade-form")
+        form.wait_for()
+        assert page.locator(".grade-current", has_text="系统根据帖子自动判定").count() == 1
+        form.locator("select[name=grade]").select_option("II")
+        form.locator("input[name=actor]").fill("值班分析员")
+        form.locator("button").click()
+        # the reason is required: the browser holds the form back
+        assert form.locator("input[name=reason]:invalid").count() == 1
+        assert page.locator(".grade-current", has_text="系统根据帖子自动判定").count() == 1
+        form.locator("input[name=reason]").fill("会商研判：经现场核实已有 12 人遇难")
+        form.locator("button").click()
+        page.locator(".grade-current", has_text="当前为人工定级").wait_for()
+        # the alert with its running 5-hour clock is now on the page
+        page.locator("td", has_text="发布权威信息").locator(".countdown").first.wait_for()
+        assert page.locator("h2 .sev-II").count() == 1
+        browser.close()
+    ev = httpx.get(f"{server}/api/events/{quiet['id']}").json()
+    assert ev["manual_severity"] == "II" and ev["graded_by"] == "值班分析员"
+    [alert] = ev["alerts"]
+    assert {o["kind"] for o in alert["obligations"]} == {"authoritative_release", "press_conference"}

@@ -117,3 +117,39 @@ def test_a_long_task_on_one_queue_does_not_hold_up_another():
     release.set()
     assert q.join(timeout=10)
     q.stop()
+
+
+def test_a_task_submitted_for_later_runs_after_its_delay_and_join_waits_for_it():
+    ran = []
+    q = InProcessQueue(lambda name, kw: ran.append((name, kw, time.monotonic())), queue_of=lambda n: "alerts")
+    q.start()
+    start = time.monotonic()
+    q.submit_later("tingfeng.notify_alert", 0.3, alert_id=7, what="created", attempt=2)
+    assert q.join(timeout=10)
+    q.stop()
+    [(name, kw, at)] = ran
+    assert name == "tingfeng.notify_alert" and kw == {"alert_id": 7, "what": "created", "attempt": 2}
+    assert at - start >= 0.3 and q.delayed == 1
+
+
+def test_stopping_the_runner_drops_pending_retries_without_running_them():
+    ran = []
+    q = InProcessQueue(lambda name, kw: ran.append(name))
+    q.start()
+    q.submit_later("later", 0.3)
+    q.stop()
+    time.sleep(0.5)
+    assert ran == []
+
+
+def test_celery_queue_sends_a_later_task_with_a_countdown_to_its_queue():
+    from tingfeng.queues import CeleryQueue
+
+    sent = []
+
+    class Broker:  # records what would go to Redis
+        def send_task(self, name, kwargs, queue, countdown=None):
+            sent.append((name, kwargs, queue, countdown))
+
+    CeleryQueue(Broker()).submit_later("tingfeng.notify_event", 60.0, event_id=3, what="suspected_major")
+    assert sent == [("tingfeng.notify_event", {"event_id": 3, "what": "suspected_major"}, "alerts", 60.0)]

@@ -50,7 +50,9 @@ def test_compose_environment_names_real_settings_and_no_secrets():
     for key, value in env.items():
         assert key in fields, f"{key} 不是 Settings 的字段"
         if any(s in key for s in ("SECRET", "PASSWORD")):
-            assert str(value).startswith("${") and ":?" in str(value), f"{key} 必须来自环境变量"
+            # required ones must be set (${X:?…}); optional ones default to empty (${X:-}), never to a value
+            assert str(value).startswith("${") and (":?" in str(value) or str(value).endswith(":-}")), \
+                f"{key} 必须来自环境变量"
 
 
 def test_dockerfile_copies_existing_folders():
