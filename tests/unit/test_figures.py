@@ -318,3 +318,22 @@ def test_more_phrasings_of_scale_seen_in_our_validation_posts(text: str, expecte
 def test_an_anniversary_post_is_marked_so_the_model_does_not_grade_it_by_the_old_disaster() -> None:
     fig = extract_figures("十年前的今天，石门煤矿那次事故，我爸就在井下。", LOCAL)
     assert fig.cues.get("retrospective")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("县医院急诊走廊全是穿校服的孩子，到底吃了什么？", "II"),
+        ("村里好多人拉肚子，我家三口都倒下了，乡卫生院走廊都加满了床。", "II"),  # a few of many
+        ("县政府门口人山人海，少说也有一两千人，都是反对建焚烧厂的。", "I"),
+        ("幼儿园今天突然停课了，说是好多小朋友发烧拉肚子。", "II"),
+        ("几个男的围着一个女生拳打脚踢，视频已经刷屏了。", "III"),
+        ("我们六十三个人干了半年，工钱一分没拿到。", "III"),
+        ("茶场好多工人吃完饭就吐，卫生院一下子送来几十个人。", "III"),
+        ("几十个林场老职工在乡政府门口坐着，说承诺的养老保险没补缴。", "III"),
+        ("新华路有人拿刀乱砍，一个人倒在地上。", "III"),
+        ("要不是乱砍乱伐哪来的泥石流。", "IV"),
+    ],
+)
+def test_phrasings_of_scale_seen_in_the_second_probe(text: str, expected: str) -> None:
+    assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
