@@ -46,7 +46,7 @@ def labeled_lines(path: Path, part: str | None = None) -> tuple[list[bytes], lis
             post = {"id": str(row.get("id") or f"{path.stem}-{no}"),
                     "platform": "forum" if row.get("title") else "weibo",
                     "title": row.get("title"), "text": row["text"],
-                    "published_at": "2026-11-04T09:00:00+08:00"}
+                    "published_at": row.get("published_at") or "2026-11-04T09:00:00+08:00"}
             lab = {k: row.get(k) for k in ("sentiment", "topic", "severity", "disposition")}
             lab["township"] = row.get("township")
         lines.append(orjson.dumps({"post": post, "labels": lab}))
