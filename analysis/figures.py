@@ -154,15 +154,15 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
-              r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没能?跑出来|没能?逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，,])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
+              r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没能?跑出来|没能?逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，, ])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|摔伤|跌伤|扭伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
-    "trapped": r"被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
+    "trapped": r"没有出来|没有上来|被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
     "poisoned": r"病例|阳性|胸闷|咳嗽|呼吸困难|红疹|皮疹|瘙痒|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
-    "hospitalized": r"送来|送过来|拉来|(?:送到|送往|送进|送至|拉到|转到)[\u4e00-\u9fff]{0,5}(?:医院|卫生院|诊所|急诊)|就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
+    "hospitalized": r"送(?:县|镇|乡|市|州)[\u4e00-\u9fff]{0,3}(?:医院|卫生院)|(?:进了|住进了?|送进了?)[\u4e00-\u9fff]{0,4}(?:医院|卫生院)|就医|送来|送过来|(?:送到|送往|送进|送至|拉到|转到)[\u4e00-\u9fff]{0,5}(?:医院|卫生院|诊所|急诊)|就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
     "evacuated": r"撤(?=了?(?:好几|几|数|上|近|约)?[\d一二两三四五六七八九十百千万]+[余多]?(?:人|号人|名|户))|扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|撤了出来|撤出来|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
-    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
+    "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司|局|信用社|银行)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
                 r"(?:大门|门口|门前)(?:被)?(?:堵|围)|把[^，。！？]{1,16}?都?(?:堵|围)(?:满|死|住)?了|[坐躺跪站守蹲]在[^，。！？]{0,8}(?:门口|门前|路中间|路上|路口|大厅)|在[^，。！？]{0,10}(?:门口|门前|大门|大院|楼下)(?:坐着|站着|守着|蹲着|躺着|跪着)|"
                 r"(?:大?门口|门前|楼下|大院|广场上?)(?:来了|聚了|涌来了?|站了|坐了|挤了)|围满了?|堵满了?|堵死了?|围着|(?:堵|围)了[^，。！？]{0,8}(?:大门|门口|路|门)|围堵|堵路|堵门|堵住|拦路|拉横幅|打横幅|拉条幅|拉(?:了|起了?|出)横幅|打出横幅|挂(?:出|起)横幅|举牌|静坐|集体上访|上访|围攻|冲击|对峙|围起来|围了起来|讨薪|讨工钱|讨要工资|讨要工钱|要工钱|讨债|围了|包围了?|围住|拉着横幅|喊口号|拖欠|欠着|聚众|游行|示威|请愿|围在|(?<!被)堵在(?!里面|里头|洞里|井下|隧道)|聚在|维权|联名|集体投诉|集体反映|签名|讨说法|要说法|讨要说法|讨不到说法|要不到说法|投诉|反映|报案|举报",
 }
@@ -180,6 +180,7 @@ _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中�
 _CLASSIFIER = (rf"(?:人次|号人|号(?={_PEOPLE})|口子|口人|[人名位户口例具]|"
                rf"个(?![月天年班组队批])(?=[\u4e00-\u9fff]{{1,6}}?(?:{_PEOPLE})(?![\u4e00-\u9fff]{{0,2}}(?:费|款|钱|证)))|"
                rf"个(?![村乡镇组队班社区片点家厂矿店房月天年小钟部门])(?=[\u4e00-\u9fff]{{1,2}}(?:被|都|全|已|当场))|"
+               rf"个(?=[\u4e00-\u9fff]{{0,4}}(?:中毒|受伤|遇难|死亡|被困|失联|感染|发病|烧伤|冻伤))|"
                rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被了变]|(?![\u4e00-\u9fffA-Za-z0-9])))")
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
 _COUNT_BEFORE = re.compile(rf"(?<![第初高])(?P<num>{NUM}|{_VAGUE})(?P<cls>{_CLASSIFIER})?(?P<noun>{_PEOPLE})?")
@@ -210,8 +211,8 @@ _GRIEVANCE = re.compile(
     r"警察|民警|防暴|特警|jc|对峙|征地|征迁|拆迁|强拆|退钱|还钱|退房|集资|被骗|讨债|停产|污染|"
     r"政府|县委|诉求|闹事|打砸|冲击|围堵|静坐|示威|游行|请愿|罢工|罢课|罢市|要求|反映|愤怒|气愤|"
     r"没拿到|没发|不发|没给|不给|不退|欠|克扣|跑路|跑了|暴雷|爆雷|烂尾|延期交房|骗|租金|征地款|遣散费|"
-    r"没补|补缴|承诺的|养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
-    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|堵得|围了|围住|围到|围起来|焚烧厂|垃圾场|填埋场|渗滤液|化工项目|负责|不露面|没人出来|没有一个领导|"
+    r"(?:政府|县委|局|信访|乡里|镇里)[^，。！？]{0,3}(?:门口|大门|大院)|黑臭|发臭|恶臭|臭得|异味|没补|补缴|承诺的|养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
+    r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|堵得|围了|围住|围到|围在|围起来|份子钱|焚烧厂|垃圾场|填埋场|渗滤液|化工项目|负责|不露面|没人出来|没有一个领导|"
     r"死在|真相|扔石头|砸警车|砸车|举着牌子|举牌"
 )
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
@@ -225,7 +226,7 @@ _ACCIDENT = re.compile(r"透水|塌方|坍塌|垮塌|爆炸|冒顶|瓦斯|事故
 _GROUP_GATHER = re.compile(
     rf"(?P<noun>{_PEOPLE})们(?:[^，。！？；]{{0,6}})(?:聚集|围堵|堵路|堵门|堵住|拦路|拉横幅|静坐|上访|冲击|讨薪|聚在|围在|堵在)"
 )
-_GAP_STOP = re.compile(r"[。！？!?；;，,\n:：]")
+_GAP_STOP = re.compile(r"[。！？!?；;，,\n:：\s]")
 # a run of emoji followed by a space ends a sentence too: "一个都没上来😭😭 每年夏天都是这样"
 _EMOJI = "\u2600-\u27bf\U0001f300-\U0001faff"
 _SENT_SPLIT = re.compile(rf"(?:[^。！？!?；;\n{_EMOJI}\s]|[{_EMOJI}]+(?!\s)|\s+(?![\u4e00-\u9fff])|(?<![\u4e00-\u9fff{_EMOJI}])\s+)+"
@@ -265,7 +266,7 @@ _REFUTED = re.compile(r"系伪造|截图(?:系|是)?伪造|谣言|不实|辟谣|
 _HEARSAY = re.compile(r"朋友圈说|群里说|网上说|网上传|网上在传|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
 _REFUTED_POST = re.compile(r"经核[查实][^。]{0,8}(?:仅|只有|只是)|系伪造|没这回事|没有这回事|别再转了|别转了|别传了|别再传了|别传夸张|传夸张了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
-_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
+_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省(?!的?(?:民工|人|游客|老板|务工|司机|车|打工))|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府|(?<!壁)(?<!邻)(?<!外)(?<!的)(?<!他)县(?:人民|中)?医院")
 _BIG_CITIES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安",
                "郑州", "长沙", "昆明", "贵阳", "南宁", "哈尔滨", "沈阳", "长春", "济南", "青岛",
@@ -294,9 +295,9 @@ _COUNT_NEXT_RISE = re.compile(
     + _NEXT_COUNT_HEAD + r"(?=了|[，,。！？!?；;\s]|$)"
 )
 # the dead counted by what they left: "我数了二十三张遗像", "16座新坟"
-_MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)")
+_MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)|(?:白布盖着的|盖着白布的)(?:已经)?(?:排了|有|抬出来了?)?(?P<num2>{NUM})(?:个|具|人)")
 _NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
-_MEMORIAL_WORDS = re.compile(r"遗像|新坟|棺材|遗体|骨灰盒|尸体")
+_MEMORIAL_WORDS = re.compile(r"白布|遗像|新坟|棺材|遗体|骨灰盒|尸体")
 _SURVIVOR_WORDS = re.compile(r"活下来|救出来的|生还|幸存|获救的|活着的")
 _ESTIMATE_BEFORE = "估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足"  # 少说上千人
 _ESTIMATE_AFTER = "只多不少|都不止|打不住"  # 上千人只多不少
@@ -310,13 +311,13 @@ _SURVIVORS = re.compile(
     rf"(?:只|仅|才)(?:有)?(?P<alive3>{NUM})(?:个|名|位)?(?:人)?(?:生还|幸存|活下来|活了下来))")
 # "这次煤矿事故走了十九个人，今天头七": 走了 is a death only where mourning is spoken of
 _GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
-_MOURNING = re.compile(r"头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
+_MOURNING = re.compile(r"不行了|疫情|怪病|头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
 # a crowd sized by estimate in a sentence that says a crowd is there: "…门口人山人海…我估计不下两千人"
 _CROWD_ESTIMATE = re.compile(rf"(?:{_ESTIMATE_BEFORE})(?:也|都|得)?(?:有)?(?P<num>{NUM})(?:号人|多人|人)|"
                              rf"(?P<num2>{NUM})(?:号人|多人|人)(?:{_ESTIMATE_AFTER})")
-_CROWD_SCENE = re.compile(r"人山人海|水泄不通|站满|挤满|坐满|围满|堵满|堵死|乌泱泱|全是人|黑压压|围了|围住|堵了|堵住|聚集|聚在|门口|维持秩序|上街")
+_CROWD_SCENE = re.compile(r"围得|堵死|人山人海|水泄不通|站满|挤满|坐满|围满|堵满|堵死|乌泱泱|全是人|黑压压|围了|围住|堵了|堵住|聚集|聚在|门口|维持秩序|上街")
 # a whole town or several villages moved out: thousands
-_AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的人)?(?:都|全部)?(?:撤空了?|撤离|紧急转移|转移)|"
+_AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的人)?(?:都|全部)?(?:撤空了?|搬空了?|撤离|紧急转移|转移)|"
                              r"(?:[二两三四五六七八九十\d]+|好几|几|多)个村(?:的人)?(?:全部|都)(?:撤离|转移|撤空)")
 # the dead as a funeral home counts them: "县殡仪馆…今天又送来了五位，加上前两天的十二位，一共十七位老人"
 _TALLY_SO_FAR = re.compile(rf"加上[^。！？]{{0,16}}?(?:没了|死了|走了|遇难|身亡)[^。！？]{{0,10}}?[，,](?:现在|目前)?(?:已经|一共|总共|共)(?:是|有)?(?P<num>{NUM})(?:个|人|名|位)")
@@ -328,7 +329,7 @@ _CUMULATIVE = re.compile(r"升至|升到|增至|增加到|上升|达到|累计|�
 # lives counted: "十二条人命", "六条鲜活的生命"
 _LIVES = re.compile(rf"(?<!第)(?P<num>{NUM})条(?:鲜活的?)?(?:人命|生命)")
 # "一个都没上来", "一个也没救出来": none of the group counted before
-_NONE_OF = re.compile(r"一个(?:都|也)没(?:能)?(?=上来|出来|救|挖|找|跑|逃|活)")
+_NONE_OF = re.compile(r"一个(?:都|也)没(?:有|能)?(?=上来|出来|救|挖|找|跑|逃|活)")
 # a casualty term negated right before it: "12个孩子都没有受伤", "未造成人员伤亡"
 _KW_NEGATED = re.compile(r"(?:没有|没|未|无|并未|均未|都没有?|均无|并无|不会)(?:造成|人员|人)?$")
 # a count that is a threshold, not a toll: "死亡3人以上的较大事故"
@@ -355,15 +356,23 @@ _PRECAUTION = re.compile(r"提前|预防性|预先|演练")
 # a whole class: "一个班的孩子上吐下泻"
 _CLASS_GROUP = re.compile(r"(?:一|两|几|整)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|(?:整|大半|半)个年级|全年级|全校(?:的)?(?:孩子|学生|师生)?")
 _QUOTE = re.compile(r"“[^”]{0,120}”|\"[^\"]{0,120}\"|「[^」]{0,120}」")
-_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|淹了|受灾|停电|停水|断电|断水)|全县(?:都|全部|大面积)?(?:受了?灾|被淹|淹了|停电|停水|断电|断水)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
+_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|淹了|受灾|停电|停水|断电|断水)|全县(?:都|全部|大面积)?(?:受了?灾|被淹|淹了|停电|停水|断电|断水)|全县都遭(?:了|灾|殃)|全县没有一个乡镇|没有一个乡镇(?:跑得脱|幸免|逃过)|(?<![\d.])(?:[二三四五六七八九几数]?十|\d{2,})几?万(?:多|余)?人(?:受灾|饮水困难|停水|停电|断水|断电)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难|(?:基本)?通讯中断|(?:基本)?通信中断)")
 # a whole township under water: thousands moved out, whether or not the post counts them
 _TOWNSHIP_FLOODED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:都|全|几乎)?(?:被淹|淹了|泡在水里|一片汪洋|被水围了?|进水了)")
+# what an incident is told with; a post with none of it (a queue, a broken machine, a joke)
+# is not graded up on the model's word alone
+_INCIDENT_WORDS = re.compile(
+    r"[死亡伤毒灾险塌淹困救烧炸砸翻堵围哭撤疫吐泻晕震]|事故|出事|起火|着火|失火|泥石流|滑坡|山洪|洪水|暴雨|决堤|溃坝|"
+    r"透水|冒顶|瓦斯|泄漏|山火|踩踏|失踪|失联|遇难|没了|急诊|住院|送医|救护车|转移|疏散|聚集|聚在|站满|坐满|上访|静坐|"
+    r"横幅|冲突|打人|砍人|持刀|命案|停工|罢工|讨薪|暴雪|冰冻|冰雹|干旱|台风|停电|停水|坠|撞|追尾|溺水|落水|倒了|倒下|"
+    r"山崖|冲进|生命迹象|警戒线|闷响|走了|不见了|找不到|出大事"
+)
 # hospitals overwhelmed by one incident: "县医院走廊都躺满了中毒的学生"
 _HOSPITAL_FULL = re.compile(r"(?:医院|卫生院|急诊|病房|住院部)[^。！？；]{0,10}?(?:都|全|全都)?(?:躺满|住满|挤满|塞满|摆满|加满|挤爆|爆满|住不下|挤不下|躺不下)|(?:急诊|走廊|病房)[^。！？，]{0,4}?(?:都|全)是[^。！？，]{0,8}?(?:孩子|学生|伤员|病人|患者)")
 _INCIDENT = re.compile(r"拉肚子|上吐下泻|中毒|爆炸|事故|伤员|火灾|起火|泄漏|坍塌|垮塌|倒塌|食堂|宴席|吃了|喝了|地震|泥石流|疫情")
 _TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:中|里|有)?(?:(?P<num2>{NUM})个)?(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情|没有一个幸免|无一幸免)")
-_DISASTER = re.compile(r"冰封|凝冻|冻雨|暴雪|寒潮|被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
+_DISASTER = re.compile(r"大旱|旱情|水库见底|冰封|凝冻|冻雨|暴雪|寒潮|被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
 _LEVEL = r"(III|II|IV|I|Ⅲ|Ⅱ|Ⅳ|Ⅰ|一|二|三|四|1|2|3|4)"
 _RESPONSE = re.compile(
     r"(?:启动|提升至|提升为|提高至|提高到|升级为|升级至|上调至|上调为|调整为|调整至|发布|进入)"
@@ -372,7 +381,7 @@ _RESPONSE = re.compile(
 )
 _RESPONSE_ENDED = re.compile(r"(?:解除|终止|结束|撤销|降为|降至|降低为|下调为|下调至)[^，。；]{0,14}$")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
-_VICIOUS_STRONG = re.compile(r"拿刀(?:乱砍|砍|捅|行凶)|乱砍(?!乱伐|滥伐|树|林|木)|挥刀|故意冲撞|驾车冲撞|开车撞人|冲撞[\u4e00-\u9fff]{0,4}(?:人群|群众|行人|学生)|凶手|故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
+_VICIOUS_STRONG = re.compile(r"(?:拿|用)针扎|扎娃娃|拿刀(?:乱砍|砍|捅|行凶)|乱砍(?!乱伐|滥伐|树|林|木)|挥刀|故意冲撞|驾车冲撞|开车撞人|冲撞[\u4e00-\u9fff]{0,4}(?:人群|群众|行人|学生)|凶手|故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
 _CONFIRMED_CASES = re.compile(r"确诊|报告病例|检出|经检测|病例\d|\d+例")
 _DISEASE_NAMES = frozenset({"霍乱", "鼠疫", "炭疽"})
 # class-A diseases and unexplained clusters are 重大 however few the cases
@@ -406,11 +415,11 @@ _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成�
 _DEADLY_TRAP = re.compile(r"井下|矿|废墟|埋|坍塌|塌方|垮塌|倒塌|塌了|透水|冒顶|瓦斯|炸|出事|事故|火场|大火|着火|起火|浓烟|"
                           r"屋顶|房顶|激流|水中|树上|洞内|隧道|车里|车内|船上|烧起来|失火|火灾|漫到|淹到|水已经")
 _HAZARD = re.compile(r"炸|出事|事故|埋|洞内|隧道|井下|决堤|溃坝|被淹|淹了|矿上|着火|起火|失火|浓烟|塌了|倒塌|煤矿|矿井|井下|矿山|矿难|坍塌|塌方|垮塌|废墟|泥石流|滑坡|山洪|洪水|火场|大火|透水|瓦斯|冒顶|隧道|塌陷|淹没|被水围困|激流|山火|林火|火灾|水库|河里|河中|江里|落水|溺水|游泳|水里|屋顶|垮了|倒了|砸中")
-_NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡")
+_NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡|没(?:有)?大碍|无大碍|均无大碍|都没大事|都没什么大事|救(?:上来|出来)[^。！？]{0,10}没事")
 # the sick tallied apart from their symptoms: "好多人同时发烧拉肚子，…据说病人已经过百了"
 _PATIENT_TALLY = re.compile(rf"(?:病人|患者|病号|发病的|中毒的|生病的)(?:人数)?(?:已经|已|都|就|共|一共|累计)?(?:有|达到?|超过|过|破|上)?(?P<num>{NUM})(?:个|人|名|例)?")
 _ROUTINE = re.compile(r"每天|每日|平时|日常|每年|每月|门诊量|接诊量")
-_POISON_CONTEXT = re.compile(r"吃完饭|吃过饭|饭后|吃了饭|吃饭后|伙食|中招|吃坏|营养餐|配餐|盒饭|学生餐|泄漏|氯气|毒气|有毒气体|吸入|中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
+_POISON_CONTEXT = re.compile(r"吃了|杀猪饭|农家乐|吃完饭|吃过饭|饭后|吃了饭|吃饭后|伙食|中招|吃坏|营养餐|配餐|盒饭|学生餐|泄漏|氯气|毒气|有毒气体|吸入|中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
 
 @dataclass
@@ -646,7 +655,9 @@ def _count_before(text: str, kw_start: int, window: int = 16,
     last = None
     for m in _COUNT_BEFORE.finditer(seg):
         if not (m.group("cls") or m.group("noun")) and not (
-                seg[m.end():m.end() + 1] == "个" and _NOUN_THEN_COUNT.search(text, max(0, lo + m.start() - 8), lo + m.start())):
+                seg[m.end():m.end() + 1] == "个" and (
+                    _NOUN_THEN_COUNT.search(text, max(0, lo + m.start() - 8), lo + m.start())
+                    or _SHORT_CJK.fullmatch(seg, m.end() + 1))):
             continue  # a bare number ("12345投诉", "3天") is no count of people
         num = m.group("num")
         if re.fullmatch(_VAGUE, num) and not m.group("cls"):
@@ -661,6 +672,8 @@ def _count_before(text: str, kw_start: int, window: int = 16,
 
 
 # the people named before their count: "做透析的病人有十几个查出来感染了丙肝"
+# "三十几个一氧化碳|中毒": what befell them follows the 个 (not "一个班的孩子", a unit)
+_SHORT_CJK = re.compile(r"(?![村乡镇组队班社区片点家厂矿店房月天年小钟部门])[\u4e00-\u9fff]{0,4}")
 _NOUN_THEN_COUNT = re.compile(rf"{_PEOPLE}(?:里|中)?(?:有|共有|一共有|就有|都有|得有|至少有|已经有)$")
 _TALLY_START = re.compile(r"(?:共计|共有|合计|总计|一共|共)")
 _KIN = re.compile(r"家属|亲属|家人|子女|父母|妻子|丈夫|儿女|遗属")
@@ -731,7 +744,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         kw = km.group()
         if kind != "gathered" and _KW_NEGATED.search(text, max(0, km.start() - 6), km.start()):
             continue  # "12个孩子都没有受伤"
-        none_of = _NONE_OF.search(text, max(0, km.start() - 8), km.start() + 3)
+        none_of = _NONE_OF.search(text, max(0, km.start() - 8), km.start() + 5)
         if none_of is not None and kind in ("trapped", "missing", "deaths"):
             # "四个初中生周末约着去游泳，一个都没上来": the whole group counted before
             sent = _sentence_of(sents, none_of.start())
@@ -752,7 +765,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
                 size = "一百" if ("年级" in cg.group() or "全校" in cg.group()) else "二十"
                 add("poisoned", size, (cg.start(), km.end()), kw_pos=km.start())
                 continue
-        if found is None and km.start() > 0 and text[km.start() - 1] in "，," and (
+        if found is None and km.start() > 0 and text[km.start() - 1] in "，, " and (
                 (kind == "gathered" and _STRONG_GATHER.fullmatch(kw)) or (kind == "deaths" and kw.endswith(("没了", "没气了")))):
             # "挖出来四个人，都没了": the count, then what became of them
             # "县城广场现在起码上千人，拉着横幅喊口号": the crowd's size, then what it does
@@ -857,7 +870,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     for m in (_LIVES.finditer(text) if "条" in text and ("人命" in text or "生命" in text) else ()):
         add("deaths", m.group("num"), m.span())
     for m in (_MEMORIALS.finditer(text) if _MEMORIAL_WORDS.search(text) else ()):
-        add("deaths", m.group("num"), m.span())
+        add("deaths", m.group("num") or m.group("num2"), m.span())
     if ("走了" in text or "名单" in text) and _MOURNING.search(text):
         for m in (_GONE.finditer(text) if "走了" in text else ()):
             add("deaths", m.group("num"), m.span())
@@ -874,9 +887,10 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             add("missing", str(total - alive), m.span())
     for m in (_CROWD_ESTIMATE.finditer(text) if _ESTIMATE_WORDS.search(text) else ()):
         a, b = _sentence_of(sents, m.start())
-        if _CROWD_SCENE.search(text, a, b):
+        # the scene may be told anywhere in the post ("围得水泄不通了 …少说两千人")
+        if _CROWD_SCENE.search(text):
             add("gathered", m.group("num") or m.group("num2"), m.span(), True)
-    for m in (_AREA_EVACUATED.finditer(text) if "撤" in text or "转移" in text else ()):
+    for m in (_AREA_EVACUATED.finditer(text) if "撤" in text or "转移" in text or "搬空" in text else ()):
         add("evacuated", "1000", m.span())
 
     for m in (_DEATH_INJURY.finditer(text) if "死" in text else ()):
@@ -979,9 +993,11 @@ def _subject_crowd(text: str, sents: list[tuple[int, int]], km: re.Match[str], a
     """A crowd verb with no count beside it takes the counted people who are the subject of
     its sentence: "约300名群众因…有异议，在县政务服务中心门前聚集"."""
     a, _ = _sentence_of(sents, km.start())
+    while a > 0 and text[a - 1].isspace():
+        a = _sentence_of(sents, a - 1)[0]  # phrases parted by spaces, not full stops, are one sentence here
     lo = max(a, km.start() - 60)
     cands = [c for c in _COUNT_BEFORE.finditer(text, lo, km.start())
-             if (c.group("noun") or (c.group("cls") or "") in ("名", "位", "号人", "户")
+             if (c.group("noun") or (c.group("cls") or "") in ("名", "位", "号人", "户", "人")
                  or (c.group("cls") == "个" and _NOUN_SOON.match(text, c.end())))
              and not re.fullmatch(_VAGUE, c.group("num"))]
     if not cands:
@@ -1038,6 +1054,12 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
     if _INCIDENT.search(text):
         for m in _HOSPITAL_FULL.finditer(text):
             take("hospitals_full", m, m.group())
+    iw = _INCIDENT_WORDS.search(text)
+    if iw is not None:
+        cues["incident_words"] = iw.group()
+    dm = _DRILL.search(text)
+    if dm is not None:
+        cues["drill"] = dm.group()  # a drill or exercise: nothing happened, whatever the model reads
     if _RETRO.search(text, *sents[0]):
         cues["retrospective"] = _RETRO.search(text, *sents[0]).group()  # type: ignore[union-attr]
     for m in _RESPONSE.finditer(text):

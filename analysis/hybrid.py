@@ -132,7 +132,10 @@ class HybridAnalyzer:
         severity = r.severity
         p_serious = sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
         p_major = major_probability(o)
-        figure_less = r.relevant and not _states(r, _COUNT_KINDS)
+        # the model may grade up only a post that tells of some incident, with no count the
+        # rules could judge: a queue, a broken machine or a joke is not one however it reads
+        told = bool(((r.explanation.get("figures") or {}).get("cues") or {}).get("incident_words"))
+        figure_less = r.relevant and told and not _states(r, _COUNT_KINDS)
         if SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and figure_less:
             severity = "II"
             reasons.append(f"等级：帖子未给出伤亡、聚集等数字，模型判断为重大及以上事件的概率 {p_major:.2f}"
@@ -205,7 +208,7 @@ def _states(r: Score, kinds: Sequence[str]) -> bool:
     # the model, which reads the number, must not grade the post by it
     fig = r.explanation.get("figures") or {}
     return bool(fig.get("no_casualties") or fig.get("rescued") or _set_aside(r, kinds) or any(fig.get(k) for k in kinds)
-                or (fig.get("cues") or {}).get("retrospective"))
+                or (fig.get("cues") or {}).get("retrospective") or (fig.get("cues") or {}).get("drill"))
 
 
 def _set_aside(r: Score, kinds: Sequence[str]) -> bool:

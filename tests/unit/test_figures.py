@@ -337,3 +337,39 @@ def test_an_anniversary_post_is_marked_so_the_model_does_not_grade_it_by_the_old
 )
 def test_phrasings_of_scale_seen_in_the_second_probe(text: str, expected: str) -> None:
     assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # phrases separated by spaces, not punctuation (the third probe's style)
+        ("青松农贸市场那场火 楼梯就堵死了 消防说找到的已经三十多个 全没了", "I"),
+        ("受伤的一百多个 县医院说重伤的六十来个 有几个住进ICU了", "II"),  # each count with its own term
+        ("县医院急诊今天接了三十几个一氧化碳中毒的 都是一个工棚里的", "III"),
+        ("白沙河涨水了 我们白沙乡全乡搬空 两三千人住到乡中学", "II"),
+        ("几十个出租车司机围在交通局门口 说是份子钱太高", "III"),
+        ("这次暴雨全县没有一个乡镇跑得脱 县城水淹到二楼", "I"),
+        ("三个多月没下雨了 全县的田全部开裂 水库见底 二十几万人饮水困难", "I"),
+        ("强降雨造成我县5个乡镇1.2万人受灾，紧急转移安置群众3260人，暂无人员伤亡。", "II"),
+        ("龙泉敬老院 一个星期之内走了十四个老人 都是发烧咳嗽几天就不行了", "II"),
+        ("井口白布盖着的已经排了三十几个 家属哭成一片", "I"),
+        ("林场大火，被困在山谷里的扑火队员加起来三十一个，一个都没有出来。", "II"),
+        ("老师拿针扎娃娃的视频全网都传疯了 上了热搜", "III"),
+        ("外省民工三四百人 说是包工头欠了一年的钱 把工地大门围了 拉横幅", "II"),
+        ("白沙村群众饮用自来水后出现腹痛、腹泻，累计就医132人。", "II"),
+        ("吃了个杀猪饭 结果四十几个人进了西山卫生院", "III"),
+        ("县政府门口已经围得水泄不通了 好几十辆大巴拉来的人 少说两千人 都是被理财骗了钱的", "I"),
+        ("教育局门口现在几千个家长 就因为学区划片改了", "I"),
+    ],
+)
+def test_phrasings_of_scale_seen_in_the_third_probe(text: str, expected: str) -> None:
+    assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
+
+
+def test_posts_telling_no_incident_carry_no_incident_words_for_the_model_to_grade_up() -> None:
+    # a queue, a broken machine, a rescue in which nobody was hurt, a drill
+    for text in ("在县人民医院排队挂号排了两个小时 前面七八十号人 #看病难#",
+                 "县政务服务中心那个叫号机又坏了 结果站起来三个人 🤣"):
+        assert not extract_figures(text, LOCAL).cues.get("incident_words"), text
+    assert extract_figures("小伙子跳河 被大哥救上来了 👏 人没事", LOCAL).no_casualties
+    assert extract_figures("消防大队走进城关一小开展火灾逃生演练，一千多名师生参加。", LOCAL).cues.get("drill")
