@@ -7,6 +7,11 @@ let timers = [];
 const SEV = { I: "特别重大", II: "重大", III: "较大", IV: "一般" };
 const SENT = { negative: ["负面", "neg"], neutral: ["中性", "neu"], positive: ["正面", "pos"] };
 const TREND = { rising: "↑ 上升", steady: "→ 平稳", falling: "↓ 回落", quiet: "· 平静" };
+// extracted figures, named as an analyst would read them
+const FIGURE = { deaths: "死亡", injured: "受伤", seriously_injured: "重伤", trapped: "被困", missing: "失联/失踪",
+  poisoned: "中毒/发病", hospitalized: "送医", evacuated: "转移", gathered: "聚集", households: "涉及户数",
+  complainants: "集体投诉人（户）数" };
+const figureTag = ([k, v]) => `<span class="tag">${esc(FIGURE[k] || k)} ${v}</span>`;
 const STATUS = { open: "待签收", acknowledged: "处置中", closed: "已办结" };
 const PLATFORM = { weibo: "微博", forum: "论坛", tieba: "贴吧", news: "新闻", gov_board: "留言板" };
 
@@ -95,7 +100,7 @@ function eventTable(items) {
 function postHtml(p) {
   const sc = p.score;
   const s = sc ? SENT[sc.sentiment] : ["未分析", "neu"];
-  const figs = sc && sc.explanation && sc.explanation.figures ? Object.entries(sc.explanation.figures).filter(([k, v]) => typeof v === "number" && v > 0).map(([k, v]) => `<span class="tag">${esc(k)} ${v}</span>`).join("") : "";
+  const figs = sc && sc.explanation && sc.explanation.figures ? Object.entries(sc.explanation.figures).filter(([k, v]) => typeof v === "number" && v > 0).map(figureTag).join("") : "";
   return `<div class="post"><div class="meta">${PLATFORM[p.platform] || p.platform} · ${esc(p.author || "匿名")} · ${fmtTime(p.published_at)}
     ${p.duplicate_of ? ' · <span class="tag">转载/近似</span>' : ""}
     ${sc && sc.explanation && sc.explanation.suspected_major ? ' · <span class="tag warn" title="模型判断可能达到重大，但帖子没有给出可核对的数字，未自动定级">疑似重大·请研判核实</span>' : ""}
@@ -168,7 +173,7 @@ async function eventDetail(id) {
       <div class="card"><div class="l">主题 / 属地</div><div>${esc(e.topic_name)} / ${esc(e.township || "未明")}</div></div>
       <div class="card"><div class="l">主办部门</div><div>${esc(e.lead_department_name)}</div></div>
     </div>
-    ${Object.keys(e.figures).length ? `<p>提取的数字：${Object.entries(e.figures).map(([k, v]) => `<span class="tag">${esc(k)} ${v}</span>`).join("")}</p>` : ""}
+    ${Object.keys(e.figures).length ? `<p>提取的数字：${Object.entries(e.figures).map(figureTag).join("")}</p>` : ""}
     <h2>预警与时限</h2>${alertTable(e.alerts)}
     ${gradeBox(e)}
     <h2>走势（每小时帖子数）</h2>${lineChart(e.series, "posts", "每小时帖子数")}

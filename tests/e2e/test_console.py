@@ -119,6 +119,15 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
             assert row.locator(".tag.warn", has_text="疑似重大").count() == 1
             row.click()
             page.locator("p.tag.warn", has_text="未自动定级").wait_for()
+        # an event's extracted figures are named in Chinese, not by their JSON keys
+        events = httpx.get(server + "/api/events", params={"limit": 100}).json()["items"]
+        counted = next(e for e in events if (e.get("figures") or {}).get("deaths"))
+        page.goto(f"{server}/#/events/{counted['id']}")
+        page.locator("h2", has_text=counted["title"][:20]).first.wait_for()
+        figures = page.locator("p", has_text="提取的数字")
+        figures.wait_for()
+        assert f"死亡 {counted['figures']['deaths']}" in figures.inner_text()
+        assert "deaths" not in figures.inner_text()
         browser.close()
 
 
