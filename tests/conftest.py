@@ -122,3 +122,15 @@ def redis_url() -> Iterator[str]:
     server = Redis(os.path.join(tmp, "redis.db"), serverconfig={"port": "6390", "bind": "127.0.0.1"})
     yield "redis://127.0.0.1:6390/0"
     server.shutdown()
+
+
+def wait_for(cond, timeout: float = 60.0) -> bool:  # noqa: ANN001
+    """Poll ``cond`` until it is true or ``timeout`` seconds pass; whether it came true."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from api import queries
-from tests.conftest import make_settings
+from tests.conftest import make_settings, wait_for  # noqa: F401 - re-exported for the alerting tests
 from tingfeng.bootstrap import bootstrap
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 09:00 Beijing
@@ -58,12 +58,3 @@ def beijing(t: datetime) -> str:
     return t.astimezone(BEIJING).strftime("%m-%d %H:%M")
 
 
-def wait_for(cond, timeout: float = 60.0) -> bool:
-    import time
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(0.2)
-    return False

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.tables import PostRow
-from tests.conftest import make_settings
+from tests.conftest import make_settings, wait_for
 from tingfeng.bootstrap import bootstrap
 from tingfeng.queues import InProcessQueue
 
@@ -22,13 +22,6 @@ def analyzed_count(app):
         return st.session.execute(select(func.count()).select_from(PostRow).where(PostRow.status == "analyzed")).scalar()
 
 
-def wait_for(cond, timeout=60.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_in_process_runner_analyzes_what_ingestion_accepts(sqlite_url, spec_dir):
