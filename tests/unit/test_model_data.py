@@ -82,3 +82,19 @@ def test_metrics() -> None:
     assert macro_f1(gold, pred) == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
     assert report(gold, pred)["per_class"]["c"]["f1"] == 1.0
     assert IGNORE == -1
+
+
+def test_the_held_out_files_are_labeled_and_no_training_or_calibration_code_names_them() -> None:
+    # the held-out posts measure generalisation only if nothing that fits the model or its
+    # thresholds can read them: no module under analysis/ may name them
+    from pathlib import Path
+
+    held_out = sorted(p.name for p in DATA_DIR.glob("holdout_*.jsonl"))
+    assert held_out, "应有留出评测集"
+    for name in held_out:
+        rows = [json.loads(x) for x in (DATA_DIR / name).read_text("utf-8").splitlines() if x.strip()]
+        assert rows and all(r["severity"] in SEVERITIES and r["text"].strip() for r in rows), name
+    code = Path(DATA_DIR).parents[1]  # analysis/
+    for py in code.rglob("*.py"):
+        text = py.read_text("utf-8")
+        assert not any(Path(name).stem in text for name in held_out), f"{py} 引用了留出集"
