@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import queries
+from api import auth, queries
 from api.deps import AppDep
 from api.schemas import (
     ActorIn,
@@ -33,13 +33,15 @@ from tingfeng.bootstrap import App
 
 log = logging.getLogger(__name__)
 CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console" / "static"
-ERRORS = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut},
+          409: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
 
 def create_app(tf: App) -> FastAPI:
     api = FastAPI(title="听风 tingfeng API", version="0.1.0", description="政务舆情监测与回应系统接口")
     api.state.tingfeng = tf
     api.state.rejected_requests = 0
+    auth.install(api, tf, auth.build_authenticator(tf, _unit_codes(tf)))
 
     @api.exception_handler(TingfengError)
     async def domain_error(_: Request, exc: TingfengError) -> JSONResponse:
@@ -121,7 +123,8 @@ def create_app(tf: App) -> FastAPI:
         }
 
     @api.post("/api/posts", response_model=IngestOut, responses=ERRORS, operation_id="ingestPosts")
-    def ingest_posts(app: AppDep, body: IngestIn) -> dict:
+    def ingest_posts(app: AppDep, request: Request, body: IngestIn) -> dict:
+        auth.require_ingest(request)
         rep = app.ingest.ingest_records(enumerate(body.posts), source=body.source)
         return {"read": rep.read, "accepted": rep.accepted, "duplicates": rep.duplicates, "copies": rep.copies,
                 "rejected": rep.rejected,
@@ -157,11 +160,13 @@ def create_app(tf: App) -> FastAPI:
 
     @api.post("/api/events/{event_id}/grade", response_model=EventDetailOut, responses=ERRORS,
               operation_id="gradeEvent")
-    def grade_event(app: AppDep, event_id: int, body: GradeIn) -> dict:
+    def grade_event(app: AppDep, request: Request, event_id: int, body: GradeIn) -> dict:
         """人工定级（会商研判后）：升为 I/II 级即开启或升级预警，5 小时、24 小时时限自此时起算；
         降级须说明理由，不再适用的未完成时限被撤销（留痕）。此后自动分析不会推翻人工等级，
         只有之后新采集的帖子能再提高等级。"""
-        app.alerts.grade_event(event_id, body.grade, body.reason, body.actor)
+        actor = auth.actor_of(request, body.actor)
+        auth.require_grade(request)
+        app.alerts.grade_event(event_id, body.grade, body.reason, actor)
         return _event_out(app, event_id)
 
     @api.get("/api/alerts", response_model=PageOut, operation_id="listAlerts")
@@ -184,25 +189,41 @@ def create_app(tf: App) -> FastAPI:
                 raise NotFound(f"预警 {alert_id} 不存在")
             return queries.alert_dict(st.session, row, app.clock(), {})
 
+    def _may_act(app: App, request: Request, alert_id: int, body_actor: str | None) -> str:
+        """The actor to record, once the user may act on the alert (its lead department's)."""
+        from storage.tables import AlertRow
+
+        actor = auth.actor_of(request, body_actor)
+        with app.store_factory() as st:
+            row = st.session.get(AlertRow, alert_id)
+            if row is None:
+                raise NotFound(f"预警 {alert_id} 不存在")
+            lead = row.department
+        auth.require_alert_action(request, app, lead)
+        return actor
+
     @api.get("/api/alerts/{alert_id}", response_model=AlertOut, responses=ERRORS, operation_id="getAlert")
     def get_alert(app: AppDep, alert_id: int) -> dict:
         return _alert_out(app, alert_id)
 
     @api.post("/api/alerts/{alert_id}/acknowledge", response_model=AlertOut, responses=ERRORS,
               operation_id="acknowledgeAlert")
-    def acknowledge(app: AppDep, alert_id: int, body: ActorIn) -> dict:
-        app.alerts.acknowledge(alert_id, body.actor)
+    def acknowledge(app: AppDep, request: Request, alert_id: int, body: ActorIn) -> dict:
+        actor = _may_act(app, request, alert_id, body.actor)
+        app.alerts.acknowledge(alert_id, actor)
         return _alert_out(app, alert_id)
 
     @api.post("/api/alerts/{alert_id}/fulfil", response_model=AlertOut, responses=ERRORS,
               operation_id="fulfilObligation")
-    def fulfil(app: AppDep, alert_id: int, body: FulfilIn) -> dict:
-        app.alerts.fulfil(alert_id, body.kind, body.actor, body.evidence_url, body.note)
+    def fulfil(app: AppDep, request: Request, alert_id: int, body: FulfilIn) -> dict:
+        actor = _may_act(app, request, alert_id, body.actor)
+        app.alerts.fulfil(alert_id, body.kind, actor, body.evidence_url, body.note)
         return _alert_out(app, alert_id)
 
     @api.post("/api/alerts/{alert_id}/close", response_model=AlertOut, responses=ERRORS, operation_id="closeAlert")
-    def close(app: AppDep, alert_id: int, body: CloseIn) -> dict:
-        app.alerts.close(alert_id, body.actor, body.note)
+    def close(app: AppDep, request: Request, alert_id: int, body: CloseIn) -> dict:
+        actor = _may_act(app, request, alert_id, body.actor)
+        app.alerts.close(alert_id, actor, body.note)
         return _alert_out(app, alert_id)
 
     @api.get("/api/departments", response_model=list[DepartmentOut], operation_id="listDepartments")

@@ -136,15 +136,20 @@ class IngestOut(BaseModel):
     errors: list[dict[str, Any]]
 
 
+# actor: who acts. Required while auth is off; with auth on the logged-in user is recorded
+# and a body's actor is ignored (api/auth.py: actor_of).
+ACTOR_DOC = "操作人；启用登录认证时忽略，记录为登录用户"
+
+
 class FulfilIn(BaseModel):
     kind: str = Field(..., max_length=32)
-    actor: str = Field(..., min_length=1, max_length=100)
+    actor: str | None = Field(None, min_length=1, max_length=100, description=ACTOR_DOC)
     evidence_url: str | None = Field(None, max_length=2000)
     note: str | None = Field(None, max_length=4000)
 
 
 class ActorIn(BaseModel):
-    actor: str = Field(..., min_length=1, max_length=100)
+    actor: str | None = Field(None, min_length=1, max_length=100, description=ACTOR_DOC)
 
 
 class GradeIn(ActorIn):

@@ -63,3 +63,24 @@ class InsecureSettings(TingfengError):
 
     code = "insecure_settings"
     http_status = 500
+
+
+class Unauthorized(TingfengError):
+    """Raised when a request needs a login and has no valid session, or a login fails."""
+
+    code = "unauthorized"
+    http_status = 401
+
+
+class Forbidden(TingfengError):
+    """Raised when the logged-in user's role may not do what the request asks."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class TooManyAttempts(TingfengError):
+    """Raised when a username is locked out for a while after repeated failed logins."""
+
+    code = "too_many_attempts"
+    http_status = 429

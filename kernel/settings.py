@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kernel.errors import InsecureSettings
@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     model_precision: Literal["fp32", "int8"] = "fp32"
     secret_key: str = "change-me-dev-secret"
     admin_password: str = "change-me-admin"
+    # login and roles for the API and console: auto = on in production, off otherwise
+    auth: Literal["auto", "on", "off"] = "auto"
+    users_file: Path | None = None  # YAML or JSON list of users (`tingfeng user set`); admin is built in
+    session_hours: float = Field(12.0, gt=0, le=24 * 30)
     # alert e-mail (empty host = no e-mail); login when a username is set, STARTTLS on request
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -64,6 +68,11 @@ class Settings(BaseSettings):
     event_window_hours: int = 72
     log_level: str = "INFO"
 
+    @field_validator("users_file", mode="before")
+    @classmethod
+    def _empty_users_file_is_none(cls, v: object) -> object:
+        return None if v == "" else v
+
     def check_production(self) -> None:
         """Refuse to run in production with placeholder secrets or SQLite."""
         if self.env != "production":
@@ -72,10 +81,17 @@ class Settings(BaseSettings):
         for name in SECRETS:
             if PLACEHOLDER_MARK in getattr(self, name):
                 problems.append(f"TINGFENG_{name.upper()} 仍是示例占位值")
+        if self.auth == "off":
+            problems.append("TINGFENG_AUTH=off：生产模式必须启用登录认证")
         if self.smtp_host and self.smtp_username and not self.smtp_password:
             problems.append("设置了 TINGFENG_SMTP_USERNAME 却没有 TINGFENG_SMTP_PASSWORD")
         if problems:
             raise InsecureSettings("生产模式拒绝启动：" + "；".join(problems))
+
+    @property
+    def auth_enabled(self) -> bool:
+        """Whether the API asks for a login: TINGFENG_AUTH, or by default only in production."""
+        return self.auth == "on" or (self.auth == "auto" and self.env == "production")
 
     @property
     def public_console_url(self) -> str:

@@ -211,6 +211,74 @@ def migrate() -> None:
     do_migrate(make_engine(_settings().database_url))
 
 
+user_app = typer.Typer(help="登录用户（TINGFENG_USERS_FILE）：添加、修改、列出", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _users_path(file: Path | None, settings) -> Path:  # noqa: ANN001
+    path = file or settings.users_file
+    if path is None:
+        err.print("[red]没有用户文件：请设置 TINGFENG_USERS_FILE 或用 --file 指定（.yaml/.yml 或 .json）[/red]")
+        raise typer.Exit(2)
+    return Path(path)
+
+
+@user_app.command("set")
+def user_set(
+    username: Annotated[str, typer.Argument(help="登录用户名")],
+    role: Annotated[str, typer.Option(help="角色：analyst（分析研判）、leader（领导）、department（部门）、admin（管理员）")],
+    name: Annotated[str | None, typer.Option("--name", help="显示姓名（记入审计日志）")] = None,
+    department: Annotated[str | None, typer.Option(help="部门代码（角色为 department 时必填，如 yj）")] = None,
+    file: Annotated[Path | None, typer.Option(help="用户文件（默认 TINGFENG_USERS_FILE）")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取一行作为密码")] = False,
+) -> None:
+    """添加用户或修改已有用户（密码以加盐 PBKDF2-SHA256 哈希保存，不保存明文）。"""
+    from kernel.auth import ADMIN, MIN_PASSWORD_LENGTH, User, check_user, hash_password, save_user
+    from kernel.config import load_reference
+    from kernel.domain.routing import township_unit
+    from kernel.errors import TingfengError
+
+    settings = _settings()
+    path = _users_path(file, settings)
+    try:
+        if username == ADMIN:
+            raise TingfengError("admin 是内置管理员，密码由 TINGFENG_ADMIN_PASSWORD 设置，不能写入用户文件")
+        ref = load_reference(settings.spec_dir)
+        units = set(ref.county.departments) | {township_unit(t) for t in ref.county.townships}
+        check_user(username, role, department, units)
+    except TingfengError as exc:
+        err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        err.print(f"[red]密码太短：至少 {MIN_PASSWORD_LENGTH} 个字符[/red]")
+        raise typer.Exit(2)
+    existed = save_user(path, User(username, name or username, role, department, hash_password(password)))
+    out.print(f"{'已更新' if existed else '已添加'}用户 {username}（{role}{'，部门 ' + department if department else ''}）：{path}")
+
+
+@user_app.command("list")
+def user_list(file: Annotated[Path | None, typer.Option(help="用户文件（默认 TINGFENG_USERS_FILE）")] = None) -> None:
+    """列出用户文件中的用户（不显示密码哈希）。"""
+    from kernel.auth import ROLES, load_users
+    from kernel.errors import TingfengError
+
+    path = _users_path(file, _settings())
+    try:
+        users = load_users(path)
+    except TingfengError as exc:
+        err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from None
+    table = Table("用户名", "姓名", "角色", "部门")
+    table.add_row("admin", ROLES["admin"], "admin（内置）", "")
+    for u in users.values():
+        table.add_row(u.username, u.display_name, u.role, u.department or "")
+    out.print(table)
+
+
 def _register_plugins() -> None:
     try:
         from tingfeng.crawl_cli import register

@@ -3,6 +3,9 @@
 const $view = document.getElementById("view");
 let config = null;
 let timers = [];
+// the logged-in user ({auth: false} when the server runs without login; see GET /api/me)
+let me = { auth: false };
+class AuthError extends Error {}
 
 const SEV = { I: "特别重大", II: "重大", III: "较大", IV: "一般" };
 const SENT = { negative: ["负面", "neg"], neutral: ["中性", "neu"], positive: ["正面", "pos"] };
@@ -19,8 +22,51 @@ function esc(s) { return String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;
 async function api(path, opts) {
   const r = await fetch(path, opts);
   const body = await r.json().catch(() => ({}));
+  if (r.status === 401 && path !== "/api/login") { showLogin(); throw new AuthError(body.message || "请先登录"); }
   if (!r.ok) throw new Error(body.message || `请求失败（${r.status}）`);
   return body;
+}
+const loggedIn = () => me.auth && !!me.username;
+
+// login: shown whenever the API answers 401 (no session, or it expired)
+function showLogin(msg) {
+  if (document.getElementById("login-form")) return;
+  me = { auth: true };
+  renderUser();
+  $view.innerHTML = `<div class="card login-box"><h2>登录听风</h2>
+    <form id="login-form">
+      <label>用户名 <input name="username" required maxlength="64" autocomplete="username"></label>
+      <label>密码 <input name="password" type="password" required maxlength="256" autocomplete="current-password"></label>
+      <button>登录</button> <span class="login-msg${msg ? " muted" : ""}">${esc(msg || "")}</span>
+    </form><p class="muted">请使用管理员为您开通的账号登录。</p></div>`;
+  const form = document.getElementById("login-form");
+  form.username.focus();
+  form.onsubmit = async ev => {
+    ev.preventDefault();
+    const out = form.querySelector(".login-msg");
+    form.querySelector("button").disabled = true;
+    try {
+      me = await api("/api/login", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username: form.username.value.trim(), password: form.password.value }) });
+      renderUser();
+      await start();
+    } catch (err) {
+      form.querySelector("button").disabled = false;
+      form.password.value = "";
+      out.className = "login-msg err"; out.textContent = err.message;
+    }
+  };
+}
+function renderUser() {
+  const el = document.getElementById("user");
+  if (!el) return;
+  if (!loggedIn()) { el.innerHTML = ""; return; }
+  const where = me.department_name ? `·${me.department_name}` : "";
+  el.innerHTML = `<span class="who" title="${esc(me.username)}">${esc(me.display_name)}（${esc(me.role_name)}${esc(where)}）</span> <button id="logout" class="linkbtn">退出</button>`;
+  document.getElementById("logout").onclick = async () => {
+    await fetch("/api/logout", { method: "POST" }).catch(() => null);
+    showLogin("已退出登录");
+  };
 }
 function fmtTime(iso) { const d = new Date(iso); return d.toLocaleString("zh-CN", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }); }
 function sev(s) { return `<span class="sev sev-${s}" title="${SEV[s] || ""}">${s}</span>`; }
@@ -184,6 +230,12 @@ async function eventDetail(id) {
 // 人工定级 after 会商研判: the grade sticks; raising to I/II starts the 5h/24h clocks from now
 function gradeBox(e) {
   if (e.status === "closed") return "";
+  if (loggedIn() && !(me.can || {}).grade) {
+    return `<h2>人工定级（会商研判）</h2><p class="muted grade-denied">您的角色（${esc(me.role_name)}）不能定级：人工定级由分析研判人员、领导或管理员进行。</p>`;
+  }
+  const actorField = loggedIn()
+    ? `<span class="grade-actor">研判人：${esc(me.display_name)}</span>`
+    : `<label>研判人 <input name="actor" required maxlength="100" value="${esc(localStorage.getItem("tingfeng.actor") || "")}" placeholder="姓名"></label>`;
   const current = e.manual_severity
     ? `当前为人工定级 ${sev(e.manual_severity)}（${esc(e.graded_by || "")}，${fmtTime(e.graded_at)}）：${esc(e.grade_reason || "")}。此后只有新采集的帖子能再提高等级。`
     : "当前等级由系统根据帖子自动判定。";
@@ -192,7 +244,7 @@ function gradeBox(e) {
     <p class="grade-current">${current}</p>
     <form id="grade-form">
       <label>等级 <select name="grade">${options}</select></label>
-      <label>研判人 <input name="actor" required maxlength="100" value="${esc(localStorage.getItem("tingfeng.actor") || "")}" placeholder="姓名"></label>
+      ${actorField}
       <label>理由 <input name="reason" required maxlength="4000" size="48" placeholder="会商研判结论，如：经核实已有12人遇难"></label>
       <button>确认定级</button> <span class="grade-msg"></span>
     </form>
@@ -200,9 +252,10 @@ function gradeBox(e) {
 }
 async function gradeEvent(id, form) {
   const msg = form.querySelector(".grade-msg");
-  const body = { grade: form.grade.value, actor: form.actor.value.trim(), reason: form.reason.value.trim() };
-  if (!body.actor || !body.reason) { msg.className = "grade-msg err"; msg.textContent = "请填写研判人和定级理由"; return; }
-  localStorage.setItem("tingfeng.actor", body.actor);
+  const body = { grade: form.grade.value, reason: form.reason.value.trim() };
+  if (form.actor) body.actor = form.actor.value.trim();  // with login the server records the user
+  if ((form.actor && !body.actor) || !body.reason) { msg.className = "grade-msg err"; msg.textContent = "请填写研判人和定级理由"; return; }
+  if (body.actor) localStorage.setItem("tingfeng.actor", body.actor);
   form.querySelector("button").disabled = true;
   try {
     await api(`/api/events/${id}/grade`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -247,7 +300,7 @@ async function route() {
     else if (h.startsWith("#/posts")) await posts();
     else if (h.startsWith("#/sources")) await sources();
     else await overview();
-  } catch (e) { $view.innerHTML = `<p class="neg">加载失败：${esc(e.message)}</p>`; }
+  } catch (e) { if (!(e instanceof AuthError)) $view.innerHTML = `<p class="neg">加载失败：${esc(e.message)}</p>`; }
   tickCountdowns();
 }
 $view.addEventListener("click", ev => {
@@ -256,12 +309,21 @@ $view.addEventListener("click", ev => {
   const tr = ev.target.closest("tr[data-href]"); if (tr) location.hash = tr.dataset.href;
 });
 window.addEventListener("hashchange", route);
-(async () => {
+async function start() {
   config = await api("/api/config");
   const h = await api("/api/health");
   document.getElementById("county").textContent = config.county + " 政务舆情监测与回应";
   document.getElementById("analyzer").textContent = h.analyzer;
   document.getElementById("db").textContent = h.database;
-  setInterval(tickCountdowns, 1000);
   await route();
+}
+(async () => {
+  setInterval(tickCountdowns, 1000);
+  try {
+    me = await api("/api/me");
+    renderUser();
+    await start();
+  } catch (e) {
+    if (!(e instanceof AuthError)) $view.innerHTML = `<p class="neg">加载失败：${esc(e.message)}</p>`;
+  }
 })();

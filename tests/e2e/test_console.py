@@ -163,3 +163,61 @@ def test_an_analyst_grades_an_event_from_its_page_and_the_5h_clock_starts(server
     assert ev["manual_severity"] == "II" and ev["graded_by"] == "值班分析员"
     [alert] = ev["alerts"]
     assert {o["kind"] for o in alert["obligations"]} == {"authoritative_release", "press_conference"}
+
+
+@pytest.mark.browser
+def test_with_login_on_the_console_asks_for_a_login_and_hides_what_the_role_may_not_do(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("未安装 Debian chromium（apt-get install chromium）：跳过浏览器测试")
+    from playwright.sync_api import sync_playwright
+
+    from kernel.auth import User, hash_password, save_user
+
+    tmp = tmp_path_factory.mktemp("e2e-auth")
+    users = tmp / "users.yaml"
+    save_user(users, User("yjj", "应急局王五", "department", "yj", hash_password("pw-7d2e5a91", iterations=2000)))
+    port = free_port()
+    env = dict(os.environ, TINGFENG_DATABASE_URL=f"sqlite:///{tmp / 'run.db'}", TINGFENG_SPEC_DIR=str(SPEC_DIR),
+               TINGFENG_SMTP_HOST="", TINGFENG_ANALYZER="rules", TINGFENG_AUTH="on",
+               TINGFENG_USERS_FILE=str(users), TINGFENG_ADMIN_PASSWORD="adm-4f1c9e27")
+    log = open(tmp / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "tingfeng", "run", "--port", str(port)], cwd=REPO, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, open(log.name, encoding="utf-8", errors="replace").read()[-3000:]
+            try:
+                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        assert httpx.get(base + "/api/stats").status_code == 401
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(base + "/")
+            form = page.locator("#login-form")
+            form.wait_for()
+            form.locator("input[name=username]").fill("yjj")
+            form.locator("input[name=password]").fill("wrong-pass")
+            form.locator("button").click()
+            form.locator(".login-msg", has_text="用户名或密码错误").wait_for()
+            form.locator("input[name=password]").fill("pw-7d2e5a91")
+            form.locator("button").click()
+            page.wait_for_selector("text=最紧迫的预警")
+            assert "应急局王五" in page.locator("#user").inner_text()
+            # a department user may not grade: the event page says so instead of showing the form
+            page.click("nav >> text=事件")
+            page.wait_for_selector("text=按热度排序")
+            page.locator("tr.clickable").first.click()
+            page.locator(".grade-denied").wait_for()
+            assert page.locator("#grade-form").count() == 0
+            page.click("#logout")
+            page.locator("#login-form .login-msg", has_text="已退出登录").wait_for()
+            assert page.locator("#user").inner_text() == ""
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
