@@ -177,9 +177,11 @@ _PEOPLE = (r"(?:施工人员|作业人员|工作人员|农民工|小学生|中�
            r"投资人|储户|债权人|受害人|购房者|消费者|学员|租户|兄弟|乡亲|老乡|农民|贫困户|困难户|低保户|脱贫户|"
            r"茶农|果农|菜农|采茶工|小娃娃|娃娃|娃|摊主|快递员|外卖员|骑手|队员|扑火队员|消防员|老师|教师|"
            r"师傅|住户|人家|家庭|搬迁户|拆迁户|被拆迁户|员工|同学|病友|妇女|男子|女子|村民代表|家属|亲属|住客|房客|顾客|食客|客人|宾客|行人|路人|初中生|高中生|中小学生)")
+# nouns of units and times after 个 ("六个村", "一个班", "三个月"): the count is not of people
+_UNIT_NOUNS = "村乡镇组队班社区片点家厂矿店房月天年小钟部门"
 _CLASSIFIER = (rf"(?:人次|号人|号(?={_PEOPLE})|口子|口人|[人名位户口例具]|"
                rf"个(?![月天年班组队批])(?=[\u4e00-\u9fff]{{1,6}}?(?:{_PEOPLE})(?![\u4e00-\u9fff]{{0,2}}(?:费|款|钱|证)))|"
-               rf"个(?![村乡镇组队班社区片点家厂矿店房月天年小钟部门])(?=[\u4e00-\u9fff]{{1,2}}(?:被|都|全|已|当场))|"
+               rf"个(?![{_UNIT_NOUNS}])(?=[\u4e00-\u9fff]{{1,2}}(?:被|都|全|已|当场))|"
                rf"个(?=[\u4e00-\u9fff]{{0,4}}(?:中毒|受伤|遇难|死亡|被困|失联|感染|发病|烧伤|冻伤))|"
                rf"个(?=人|{_PEOPLE}|遇难|死者|伤者|伤员|重伤|轻伤|病人|患者|[都全就已还也又才没被了变]|(?![\u4e00-\u9fffA-Za-z0-9])))")
 # a count of people written before its verb: "12名矿工", "3人", "数千群众", "一百多个孩子"
@@ -673,7 +675,7 @@ def _count_before(text: str, kw_start: int, window: int = 16,
 
 # the people named before their count: "做透析的病人有十几个查出来感染了丙肝"
 # "三十几个一氧化碳|中毒": what befell them follows the 个 (not "一个班的孩子", a unit)
-_SHORT_CJK = re.compile(r"(?![村乡镇组队班社区片点家厂矿店房月天年小钟部门])[\u4e00-\u9fff]{0,4}")
+_SHORT_CJK = re.compile(rf"(?![{_UNIT_NOUNS}])[\u4e00-\u9fff]{{0,4}}")
 _NOUN_THEN_COUNT = re.compile(rf"{_PEOPLE}(?:里|中)?(?:有|共有|一共有|就有|都有|得有|至少有|已经有)$")
 _TALLY_START = re.compile(r"(?:共计|共有|合计|总计|一共|共)")
 _KIN = re.compile(r"家属|亲属|家人|子女|父母|妻子|丈夫|儿女|遗属")
@@ -854,13 +856,9 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             size, _ = _value(c.group("num"))
             add("gathered", c.group("num"), (c.start(), m.end()), (size or 0) >= 200, m.start())
 
-    for m in (_VILLAGE_OUT.finditer(text) if "全村" in text else ()):
+    for m in _village_turnouts(text, sents):
         # "全村老老小小去了好几十个，坐在挖机前面不让动": a village turned out, and its count
         # (with no count it is a cue: see _find_cues)
-        a, _ = _sentence_of(sents, m.start())
-        b = _sentence_of(sents, min(len(text) - 1, _sentence_of(sents, m.start())[1]))[1]
-        if not _BLOCKING.search(text, a, b):
-            continue
         c = _VILLAGE_COUNT.match(text, m.end())
         if c is not None:
             add("gathered", c.group("num"), (m.start(), c.end()), True, m.start())
@@ -948,6 +946,18 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     fig.trapped_deadly = fig.trapped_in_hazard and bool(_DEADLY_TRAP.search(text))
     _find_cues(text, sents, places, fig, grievance, year)
     return fig
+
+
+def _village_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[re.Match[str]]:
+    """"全村人都去了" where that sentence or the next blocks, rings or petitions: a village out
+    over a grievance, not at a wedding."""
+    if "全村" not in text:
+        return
+    for m in _VILLAGE_OUT.finditer(text):
+        a, end = _sentence_of(sents, m.start())
+        b = _sentence_of(sents, min(len(text) - 1, end))[1]
+        if _BLOCKING.search(text, a, b):
+            yield m
 
 
 def _with_increments(text: str, sents: list[tuple[int, int]], deaths: list[Mention],
@@ -1060,8 +1070,9 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
     dm = _DRILL.search(text)
     if dm is not None:
         cues["drill"] = dm.group()  # a drill or exercise: nothing happened, whatever the model reads
-    if _RETRO.search(text, *sents[0]):
-        cues["retrospective"] = _RETRO.search(text, *sents[0]).group()  # type: ignore[union-attr]
+    rm = _RETRO.search(text, *sents[0])
+    if rm is not None:
+        cues["retrospective"] = rm.group()
     for m in _RESPONSE.finditer(text):
         if _RESPONSE_ENDED.search(text, max(0, m.start() - 14), m.start() + 2):
             skipped.append(f"{m.group()}：应急响应已解除/下调")
@@ -1096,11 +1107,8 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("collective", m, m.group())
     for m in _PROTEST.finditer(text) if grievance else ():
         take("protest", m, m.group())
-    for m in _VILLAGE_OUT.finditer(text) if grievance and "全村" in text else ():
-        a, _ = _sentence_of(sents, m.start())
-        b = _sentence_of(sents, min(len(text) - 1, _sentence_of(sents, m.start())[1]))[1]
-        if _BLOCKING.search(text, a, b):
-            take("village_turnout", m, m.group())
+    for m in _village_turnouts(text, sents) if grievance else ():
+        take("village_turnout", m, m.group())
     if skipped:
         cues["discounted"] = skipped
     fig.cues = cues

@@ -134,7 +134,7 @@ class HybridAnalyzer:
         p_major = major_probability(o)
         # the model may grade up only a post that tells of some incident, with no count the
         # rules could judge: a queue, a broken machine or a joke is not one however it reads
-        told = bool(((r.explanation.get("figures") or {}).get("cues") or {}).get("incident_words"))
+        told = bool(_cues(r).get("incident_words"))
         figure_less = r.relevant and told and not _states(r, _COUNT_KINDS)
         if SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and figure_less:
             severity = "II"
@@ -207,8 +207,14 @@ def _states(r: Score, kinds: Sequence[str]) -> bool:
     # a count the post itself sets aside ("网传死了30人不实", a drill) is a stated scale too:
     # the model, which reads the number, must not grade the post by it
     fig = r.explanation.get("figures") or {}
+    cues = _cues(r)
     return bool(fig.get("no_casualties") or fig.get("rescued") or _set_aside(r, kinds) or any(fig.get(k) for k in kinds)
-                or (fig.get("cues") or {}).get("retrospective") or (fig.get("cues") or {}).get("drill"))
+                or cues.get("retrospective") or cues.get("drill"))
+
+
+def _cues(r: Score) -> dict[str, Any]:
+    """The textual cues the rules found (figures.Figures.cues)."""
+    return (r.explanation.get("figures") or {}).get("cues") or {}
 
 
 def _set_aside(r: Score, kinds: Sequence[str]) -> bool:
