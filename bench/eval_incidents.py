@@ -42,27 +42,20 @@ def replay(rows: list[dict], settings: Settings) -> dict[str, tuple[str, str | N
     from sqlalchemy import select
 
     from storage.tables import EventRow, PostRow, ScoreRow
-    from tingfeng.bootstrap import bootstrap
-    from tingfeng.demo import load_demo
+    from tingfeng.demo import replayed
 
     with tempfile.TemporaryDirectory() as d:
         corpus = Path(d) / "corpus.jsonl"
         corpus.write_bytes(b"\n".join(orjson.dumps({
             "id": r["id"], "platform": r.get("platform") or "weibo", "title": r.get("title"),
             "text": r["text"], "published_at": r["published_at"]}) for r in rows))
-        app = bootstrap(settings.model_copy(update={"database_url": f"sqlite:///{d}/events.db",
-                                                    "task_backend": "eager", "smtp_host": ""}))
-        try:
-            load_demo(app, corpus)
-            with app.store_factory() as st:
-                grades = dict(st.session.execute(select(EventRow.id, EventRow.severity)).all())
-                out = {}
-                for ext, ev, own in st.session.execute(
-                        select(PostRow.external_id, PostRow.event_id, ScoreRow.severity)
-                        .join(ScoreRow, ScoreRow.post_id == PostRow.id, isouter=True)).all():
-                    out[ext] = (own, f"ev{ev}" if ev else None, grades.get(ev))
-        finally:
-            app.close()
+        with replayed(settings, corpus) as app, app.store_factory() as st:
+            grades = dict(st.session.execute(select(EventRow.id, EventRow.severity)).all())
+            out = {}
+            for ext, ev, own in st.session.execute(
+                    select(PostRow.external_id, PostRow.event_id, ScoreRow.severity)
+                    .join(ScoreRow, ScoreRow.post_id == PostRow.id, isouter=True)).all():
+                out[ext] = (own, f"ev{ev}" if ev else None, grades.get(ev))
     return out
 
 

@@ -3,6 +3,8 @@ so events, alerts and their 5h/24h/48h clocks look live."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,16 +109,14 @@ def demo_events_truth(corpus: Path | None = None) -> dict[tuple[str, str], str]:
     return truth
 
 
-def group_demo(settings: Settings, embedding_calibration: tuple[float, float] | None = None,
-               corpus: Path | None = None) -> dict[tuple[str, str], str]:
-    """Load the demo corpus into a fresh temporary database with ``settings`` (its analyzer)
-    and return (platform, id) → the event the pipeline put the post in (``none<pk>`` for a
-    post in no event). ``embedding_calibration`` overrides the analyzer's own."""
+@contextmanager
+def replayed(settings: Settings, corpus: Path | None = None,
+             embedding_calibration: tuple[float, float] | None = None) -> Iterator[App]:
+    """The app over a fresh temporary database into which ``corpus`` (default: the demo
+    corpus) has been replayed through the pipeline with ``settings`` (its analyzer), inline
+    and without mail. ``embedding_calibration`` overrides the analyzer's own."""
     import tempfile
 
-    from sqlalchemy import select
-
-    from storage.tables import PostRow
     from tingfeng.bootstrap import bootstrap
 
     with tempfile.TemporaryDirectory() as d:
@@ -126,9 +126,21 @@ def group_demo(settings: Settings, embedding_calibration: tuple[float, float] | 
             if embedding_calibration is not None:
                 app.pipeline.embedding_calibration = embedding_calibration
             load_demo(app, corpus)
-            with app.store_factory() as st:
-                rows = st.session.execute(
-                    select(PostRow.platform, PostRow.external_id, PostRow.id, PostRow.event_id)).all()
+            yield app
         finally:
             app.close()
+
+
+def group_demo(settings: Settings, embedding_calibration: tuple[float, float] | None = None,
+               corpus: Path | None = None) -> dict[tuple[str, str], str]:
+    """Load the demo corpus into a fresh temporary database with ``settings`` (its analyzer)
+    and return (platform, id) → the event the pipeline put the post in (``none<pk>`` for a
+    post in no event). ``embedding_calibration`` overrides the analyzer's own."""
+    from sqlalchemy import select
+
+    from storage.tables import PostRow
+
+    with replayed(settings, corpus, embedding_calibration) as app, app.store_factory() as st:
+        rows = st.session.execute(
+            select(PostRow.platform, PostRow.external_id, PostRow.id, PostRow.event_id)).all()
     return {(p, e): f"ev{ev}" if ev else f"none{pk}" for p, e, pk, ev in rows}
