@@ -18,11 +18,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from kernel.config import Reference
 from kernel.domain.events import collected_since_grading
 from kernel.domain.obligations import KIND_NAMES, STATUS_NAMES, clock_status, format_remaining
+from kernel.domain.posts import CST  # Beijing time; China keeps no summer time
 from kernel.domain.records import AuditEntry, EventRecord, PostRecord
 from kernel.domain.routing import unit_name
 from kernel.domain.scores import is_major
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 WHAT = {"created": "新预警", "escalated": "预警升级", "overdue": "时限已超", "reminder": "时限提醒",
         "downgraded": "预警降级", "suspected_major": "疑似重大·请研判"}
-BEIJING = timezone(timedelta(hours=8), "北京时间")  # China keeps no summer time
 PLATFORMS = {"weibo": "微博", "forum": "论坛", "tieba": "贴吧", "news": "新闻", "gov_board": "留言板"}
 
 Target = Sequence[str]  # [channel, department]: one send, JSON-safe for task arguments
@@ -59,7 +59,7 @@ class DeliveryReport:
 
 
 def beijing(t: datetime) -> str:
-    return t.astimezone(BEIJING).strftime("%m-%d %H:%M")
+    return t.astimezone(CST).strftime("%m-%d %H:%M")
 
 
 class NotificationService:
