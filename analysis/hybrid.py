@@ -4,7 +4,7 @@
   (the model reads context and paraphrase; the lexicon pins domain terms and sarcasm);
 - severity: the figures and cues the rules extract decide I/II wherever the post states
   them, so a stated toll is never overruled; the model may lift a figure-less IV to III
-  when it is confident, and a post that states no figures at all to II when its binary
+  when its binary serious head (较大 or graver) is confident (a calibrated threshold), and a post that states no figures at all to II when its binary
   major head is very confident (a threshold calibrated per artifact so that at least three
   in four such lifts are real majors on our own data; off when the manifest has none);
   below that, down to a second calibrated threshold, the post keeps its grade and is
@@ -130,7 +130,7 @@ class HybridAnalyzer:
         topics = [ranked[0]] + [kv for kv in ranked[1:MAX_TOPICS] if kv[1] >= SECONDARY_MIN]
         # severity
         severity = r.severity
-        p_serious = sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
+        p_serious = serious_probability(o)
         p_major = major_probability(o)
         # the model may grade up only a post that tells of some incident, with no count the
         # rules could judge: a queue, a broken machine or a joke is not one however it reads
@@ -169,6 +169,7 @@ class HybridAnalyzer:
             "topic": {k: round(v, 3) for k, v in o.top("topic", 3)},
             "severity": {k: round(v, 3) for k, v in o.severity.items()},
             "major": round(p_major, 3),
+            "serious": round(p_serious, 3),
             "disposition": {k: round(v, 3) for k, v in o.top("disposition", 3)},
         }
         explanation["rules"] = list(r.explanation.get("rules", [])) + reasons
@@ -199,6 +200,14 @@ def major_probability(o: Any) -> float:
     if getattr(o, "major", None) is not None:
         return float(o.major)
     return o.severity.get("I", 0.0) + o.severity.get("II", 0.0)
+
+
+def serious_probability(o: Any) -> float:
+    """P(I, II or III): the binary serious head's where the artifact has one, else the sum
+    over those grades of the four-grade severity head."""
+    if getattr(o, "serious", None) is not None:
+        return float(o.serious)
+    return sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
 
 
 def _states(r: Score, kinds: Sequence[str]) -> bool:

@@ -44,9 +44,11 @@ def labeled_lines(path: Path, part: str | None = None) -> tuple[list[bytes], lis
             post = row
         else:
             post = {"id": str(row.get("id") or f"{path.stem}-{no}"),
-                    "platform": "forum" if row.get("title") else "weibo",
+                    "platform": row.get("platform") or ("forum" if row.get("title") else "weibo"),
                     "title": row.get("title"), "text": row["text"],
                     "published_at": row.get("published_at") or "2026-11-04T09:00:00+08:00"}
+            # the post's engagement and IP属地 where the writer gave them
+            post |= {k: row[k] for k in ("metrics", "ip_location", "author") if row.get(k)}
             lab = {k: row.get(k) for k in ("sentiment", "topic", "severity", "disposition")}
             lab["township"] = row.get("township")
         lines.append(orjson.dumps({"post": post, "labels": lab}))

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from .errors import ArtifactMismatch, ModelUnavailable
-from .labels import E5_PREFIX, MAJOR_HEAD, TASKS
+from .labels import BINARY_HEADS, E5_PREFIX, TASKS
 
 WEIGHTS = "model.safetensors"
 MANIFEST = "manifest.json"
@@ -125,12 +125,14 @@ def load_into(model, directory: Path) -> dict:
     if not_loaded:
         raise ArtifactMismatch(f"artifact lacks tuned tensors: {not_loaded[:3]}")
     missing, unexpected = model.heads.load_state_dict(head_sd, strict=False)
-    # the binary major head came later (session 5): older artifacts simply lack it and
-    # keep the zero init; the runtime uses it only when the manifest records it
-    missing = [m for m in missing if not m.startswith(f"{MAJOR_HEAD}.")]
+    # the binary heads came later (major: session 5, serious: session 7): older artifacts
+    # simply lack them and keep the zero init; the runtime uses one only when the manifest
+    # records it
+    missing = [m for m in missing if not any(m.startswith(f"{name}.") for name in BINARY_HEADS)]
     if missing or unexpected:
         raise ArtifactMismatch(f"artifact heads do not fit the network: missing {missing[:3]}, "
                                f"unexpected {unexpected[:3]}")
-    if "major_head" in manifest and f"heads.{MAJOR_HEAD}.weight" not in tensors:
-        raise ArtifactMismatch("manifest records a major head the weights file lacks")
+    for name in BINARY_HEADS:
+        if f"{name}_head" in manifest and f"heads.{name}.weight" not in tensors:
+            raise ArtifactMismatch(f"manifest records a {name} head the weights file lacks")
     return manifest

@@ -13,7 +13,8 @@ per artifact and stored in its ``manifest.json`` under ``calibration``:
 * ``major_hint``: the P(I or II) above which a figure-less post left at III/IV is
   flagged "疑似重大，请研判核实" for an analyst: the lowest value at which at least 40 %
   of the flagged posts are real majors.
-* ``lift_to_iii``: the model's P(I..III) above which a figure-less IV post is raised to
+* ``lift_to_iii``: the model's P(I..III) (the binary serious head's, else the severity
+  head's sum) above which a figure-less IV post is raised to
   III. Chosen, with that major threshold in place, to maximise severity accuracy of the
   hybrid on the pooled posts: our validation posts (``data/val.jsonl``), our incident
   posts (``data/val_incidents.jsonl``), our sentiment edge cases
@@ -229,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
                     "lift_to_iii": lift, "lift_to_iii_accuracy": lift_scores,
                     "major_hint": hint, "major_hint_grid": hint_report,
                     "major_source": "binary major head" if "major_head" in analyzer.classifier.manifest
-                    else "P(I)+P(II) of the severity head"}
+                    else "P(I)+P(II) of the severity head",
+                    "serious_source": "binary serious head" if "serious_head" in analyzer.classifier.manifest
+                    else "P(I)+P(II)+P(III) of the severity head"}
     if not args.skip_events:
         (floor, scale), emb_scores = choose_embedding(args.spec_dir)
         result |= {"emb_floor": floor, "emb_scale": scale, "event_bcubed_f1": emb_scores}

@@ -1,12 +1,13 @@
 """Refit one task head of the committed artifact (severity by default), on frozen features.
 
-    python -m analysis.model.head_refit [--task severity|sentiment|major] [--write]
+    python -m analysis.model.head_refit [--task severity|sentiment|major|serious] [--write]
 
 ``--task major`` fits the binary head (特别重大/重大 against the rest, from the same
 severity labels) from scratch, with a plain L2 penalty instead of a pull towards a
 trained head: the network never trained one.  The hybrid analyzer uses its
 probability to grade a post that states no figures as 重大 (threshold calibrated by
-``analysis.model.calibrate``).
+``analysis.model.calibrate``).  ``--task serious`` fits the other binary head the same
+way (较大 or graver against 一般), which the hybrid uses to lift a figure-less IV to III.
 
 Why a head alone: training the whole network on the incident posts in
 ``data/authored/`` improved severity but moved the shared encoder enough to cost
@@ -49,7 +50,7 @@ from .dataset import (
     load_inews,
     load_training,
 )
-from .labels import MAJOR_GRADES, MAJOR_HEAD, SEVERITIES, TASKS
+from .labels import BINARY_HEADS, SEVERITIES, TASKS
 from .metrics import report
 from .paths import artifact_dir
 from .runtime import PostClassifier, _softmax
@@ -123,10 +124,11 @@ def fit(x: np.ndarray, y: np.ndarray, sw: np.ndarray, w0: np.ndarray, b0: np.nda
     return w.detach().numpy(), b.detach().numpy()
 
 
-def major_labels(severity: np.ndarray) -> np.ndarray:
-    """Severity label indices -> 1 for I/II, 0 for III/IV."""
-    major = [SEVERITIES.index(g) for g in MAJOR_GRADES]
-    return np.isin(severity, major).astype(np.int64)
+def binary_labels(head: str, severity: np.ndarray) -> np.ndarray:
+    """Severity label indices -> 1 for the head's grades (I/II for major, I–III for
+    serious), 0 for the others."""
+    grades = [SEVERITIES.index(g) for g in BINARY_HEADS[head]]
+    return np.isin(severity, grades).astype(np.int64)
 
 
 def auc(y: np.ndarray, score: np.ndarray) -> float | None:
@@ -139,10 +141,10 @@ def auc(y: np.ndarray, score: np.ndarray) -> float | None:
 
 
 def task_report(task: str, y: np.ndarray, logits: np.ndarray) -> dict:
-    if task == MAJOR_HEAD:
+    if task in BINARY_HEADS:
         p = _softmax(logits)[:, 1]
-        out: dict = {"n": int(len(y)), "majors": int(y.sum()), "auc": auc(y, p)}
-        for th in (0.5, 0.9, 0.95):
+        out: dict = {"n": int(len(y)), "positives": int(y.sum()), "auc": auc(y, p)}
+        for th in (0.5, 0.7, 0.9, 0.95):
             out[f"recall@{th}"] = round(float((p[y == 1] >= th).mean()), 4) if y.sum() else None
             out[f"false@{th}"] = int((p[y == 0] >= th).sum())
         return out
@@ -160,14 +162,14 @@ def task_report(task: str, y: np.ndarray, logits: np.ndarray) -> dict:
 
 
 def labels_of(task: str, examples: list[Example]) -> np.ndarray:
-    if task == MAJOR_HEAD:
-        return major_labels(np.array([e.severity for e in examples]))
+    if task in BINARY_HEADS:
+        return binary_labels(task, np.array([e.severity for e in examples]))
     return np.array([e.label(task) for e in examples])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="refit one task head of the committed artifact")
-    ap.add_argument("--task", default="severity", choices=["severity", "sentiment", MAJOR_HEAD])
+    ap.add_argument("--task", default="severity", choices=["severity", "sentiment", *BINARY_HEADS])
     ap.add_argument("--write", action="store_true", help="replace the head in the artifact")
     ap.add_argument("--copies", type=int, default=2, help="augmented variants per training post")
     ap.add_argument("--decay", type=float, default=1e-3, help="L2 pull towards the current head")
@@ -186,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     art = artifact_dir()
     clf = PostClassifier(artifact=art, backend="torch")
     task = args.task
-    label_task = "severity" if task == MAJOR_HEAD else task  # the major head learns from severity labels
+    label_task = "severity" if task in BINARY_HEADS else task  # binary heads learn from severity labels
     only = tuple(args.authored) if args.authored is not None else None
     train = [e for e in load_training(args.extra) + load_authored("train", (label_task,), only=only)
              if e.label(label_task) != IGNORE]
@@ -206,11 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     y_tr = labels_of(task, train)
     sw = np.array([e.weight for e in train])
     tensors = load_file(str(art / WEIGHTS))
-    if task == MAJOR_HEAD:
+    if task in BINARY_HEADS:
         # no trained head to stay near: start from zero, the pull becomes plain L2
         w0 = np.zeros((2, x_tr.shape[1]), dtype=np.float32)
         b0 = np.zeros(2, dtype=np.float32)
-        target = f"heads.{MAJOR_HEAD}"
+        target = f"heads.{task}"
     else:
         # the anchor is the head as the network trained it, kept in the artifact beside the
         # refit one ("trained_heads.*", ignored by the loaders), so a second run gives the same head
@@ -222,17 +224,17 @@ def main(argv: list[str] | None = None) -> int:
                power=0.5 if task == "sentiment" else 0.7)
     results: dict = {}
     log(f"refit {task} head; {len(train)} items"
-        + (" (before = P(I)+P(II) of the severity head)" if task == MAJOR_HEAD else ""))
+        + (f" (before = P({'+'.join(BINARY_HEADS[task])}) of the severity head)" if task in BINARY_HEADS else ""))
     for name, exs in vals.items():
         exs = [e for e in exs if e.label(label_task) != IGNORE]
         x = features(clf, [e.text for e in exs])
         y = labels_of(task, exs)
         before = x @ w0.T + b0
-        if task == MAJOR_HEAD:
-            # the baseline a binary head must beat: P(I)+P(II) of the severity head
+        if task in BINARY_HEADS:
+            # the baseline a binary head must beat: the severity head's P of the same grades
             sev = _softmax(x @ tensors["heads.heads.severity.weight"].float().numpy().T
                            + tensors["heads.heads.severity.bias"].float().numpy())
-            p = np.clip(sev[:, :2].sum(-1), 1e-7, 1 - 1e-7)
+            p = np.clip(sev[:, :len(BINARY_HEADS[task])].sum(-1), 1e-7, 1 - 1e-7)
             before = np.stack([np.log1p(-p), np.log(p)], axis=-1)
         results[name] = {"before": task_report(task, y, before), "after": task_report(task, y, x @ w.T + b)}
         log(f"{name}: before {results[name]['before']}  after {results[name]['after']}")
@@ -246,13 +248,13 @@ def main(argv: list[str] | None = None) -> int:
                       + (f" + 2 500 iNews train items (weight {args.inews_weight})" if task == "sentiment" else "")
                       + f" ({len(train)} items)",
         "method": f"class-weighted logistic regression on frozen features, L2 {args.decay} towards "
-                  + ("zero" if task == MAJOR_HEAD else "the old head"),
+                  + ("zero" if task in BINARY_HEADS else "the old head"),
         "validation": results,
         "time_s": round(time.perf_counter() - t0),
     }
     if args.write:
         path = art / WEIGHTS
-        if task != MAJOR_HEAD:
+        if task not in BINARY_HEADS:
             tensors.setdefault(f"trained_heads.{task}.weight", torch.from_numpy(w0).to(torch.float16).contiguous())
             tensors.setdefault(f"trained_heads.{task}.bias", torch.from_numpy(b0).to(torch.float16).contiguous())
         tensors[f"{target}.weight"] = torch.from_numpy(w).to(torch.float16).contiguous()

@@ -48,16 +48,21 @@ TASKS: dict[str, tuple[str, ...]] = {
     "severity": SEVERITIES,
 }
 
-# the binary head over the same features: P(特别重大 or 重大) against everything else;
-# its labels derive from severity (I/II -> 1), so it is not a task of its own
+# binary heads over the same features, fitted on frozen features by head_refit; their
+# labels derive from severity, so they are not tasks of their own:
+# - major: P(特别重大 or 重大) against everything else (session 5)
+# - serious: P(较大 or graver) against 一般 (session 7), for lifting a figure-less IV to III
 MAJOR_HEAD = "major"
-MAJOR_GRADES = ("I", "II")
+SERIOUS_HEAD = "serious"
+BINARY_HEADS: dict[str, tuple[str, ...]] = {MAJOR_HEAD: ("I", "II"), SERIOUS_HEAD: ("I", "II", "III")}
+MAJOR_GRADES = BINARY_HEADS[MAJOR_HEAD]
 
 # the network's outputs, in order (also the ONNX output names): the task logits, the
-# sentence embedding, the major logits
-OUTPUT_NAMES: tuple[str, ...] = (*TASKS, "embedding", MAJOR_HEAD)
+# sentence embedding, the binary heads' logits
+OUTPUT_NAMES: tuple[str, ...] = (*TASKS, "embedding", *BINARY_HEADS)
 EMBEDDING_OUTPUT = OUTPUT_NAMES.index("embedding")
 MAJOR_OUTPUT = OUTPUT_NAMES.index(MAJOR_HEAD)
+SERIOUS_OUTPUT = OUTPUT_NAMES.index(SERIOUS_HEAD)
 
 # multilingual-e5 expects a prefix; "query: " is the one for classification-like use
 E5_PREFIX = "query: "

@@ -6,7 +6,8 @@ Outputs, in this order (``labels.OUTPUT_NAMES``, also the ONNX output names):
 the base e5 sentence embedding so event clustering keeps e5 semantics) and ``major``
 (logits of [other, I/II]: a binary "特别重大/重大 or not" head fitted on frozen
 features by ``head_refit --task major``; an artifact without it leaves it at zero and
-its manifest has no ``major_head``, so the runtime ignores it).
+its manifest has no ``major_head``, so the runtime ignores it) and ``serious`` (logits of
+[IV, I/II/III], the same kind of head for 较大 and graver, session 7; ``serious_head``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .labels import TASKS
+from .labels import BINARY_HEADS, TASKS
 
 
 def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -32,16 +33,19 @@ class TaskHeads(nn.Module):
         self.heads = nn.ModuleDict(
             {task: nn.Linear(2 * hidden, len(labels)) for task, labels in TASKS.items()}
         )
-        self.major = nn.Linear(2 * hidden, 2)
-        nn.init.zeros_(self.major.weight)
-        nn.init.zeros_(self.major.bias)
+        # binary heads (labels.BINARY_HEADS) start at zero: only head_refit fits them
+        for name in BINARY_HEADS:
+            head = nn.Linear(2 * hidden, 2)
+            nn.init.zeros_(head.weight)
+            nn.init.zeros_(head.bias)
+            setattr(self, name, head)
 
     def forward(self, last_hidden: torch.Tensor, mask: torch.Tensor):
         mean = masked_mean(last_hidden, mask)
         feats = self.dropout(self.norm(torch.cat([mean, last_hidden[:, 0]], dim=-1)))
         logits = tuple(self.heads[task](feats) for task in TASKS)
         embedding = nn.functional.normalize(mean, dim=-1)
-        return (*logits, embedding, self.major(feats))
+        return (*logits, embedding, *(getattr(self, name)(feats) for name in BINARY_HEADS))
 
 
 class TingfengModel(nn.Module):

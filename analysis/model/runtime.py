@@ -36,7 +36,7 @@ import numpy as np
 
 from .artifact import artifact_present, read_manifest
 from .errors import ModelUnavailable
-from .labels import EMBEDDING_OUTPUT, MAJOR_OUTPUT, TASKS, model_input, post_text
+from .labels import BINARY_HEADS, EMBEDDING_OUTPUT, OUTPUT_NAMES, TASKS, model_input, post_text
 from .paths import artifact_dir, base_model_dir
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,8 @@ class ModelOutput:
     explanation: Explanation | None = None
     # P(I or II) from the binary major head; None when the artifact has none
     major: float | None = None
+    # P(I, II or III) from the binary serious head; None when the artifact has none
+    serious: float | None = None
 
     def label(self, task: str) -> str:
         probs: dict[str, float] = getattr(self, task)
@@ -114,8 +116,9 @@ class ModelOutput:
         d: dict[str, Any] = {
             task: {k: round(v, 4) for k, v in getattr(self, task).items()} for task in TASKS
         }
-        if self.major is not None:
-            d["major"] = round(self.major, 4)
+        for name in BINARY_HEADS:
+            if getattr(self, name) is not None:
+                d[name] = round(getattr(self, name), 4)
         if with_embedding:
             d["embedding"] = [round(float(x), 6) for x in self.embedding]
         if self.explanation is not None:
@@ -404,11 +407,12 @@ class PostClassifier:
     def _outputs(self, outs: list[np.ndarray]) -> list[ModelOutput]:
         probs = {task: _softmax(outs[t]) for t, task in enumerate(TASKS)}
         emb = outs[EMBEDDING_OUTPUT]
-        major = (
-            _softmax(outs[MAJOR_OUTPUT])[:, 1]
-            if "major_head" in self.manifest and len(outs) > MAJOR_OUTPUT
-            else None
-        )
+        # a binary head counts only where the artifact's manifest records it fitted
+        binary = {
+            name: _softmax(outs[OUTPUT_NAMES.index(name)])[:, 1]
+            for name in BINARY_HEADS
+            if f"{name}_head" in self.manifest and len(outs) > OUTPUT_NAMES.index(name)
+        }
         norms = np.linalg.norm(emb, axis=-1, keepdims=True)
         emb = (emb / np.maximum(norms, 1e-12)).astype(np.float32)
         results = []
@@ -420,7 +424,7 @@ class PostClassifier:
             results.append(
                 ModelOutput(
                     d["sentiment"], d["topic"], d["disposition"], d["severity"], emb[i],
-                    major=None if major is None else float(major[i]),
+                    **{name: float(p[i]) for name, p in binary.items()},
                 )
             )
         return results

@@ -24,6 +24,7 @@ from .convert import (
     read_packed,
     tokenizer_side_files,
 )
+from .labels import BINARY_HEADS
 from .paths import base_model_dir
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
@@ -84,10 +85,11 @@ def make_tiny_model(
         "utf-8",
     )
     model = TingfengModel(encoder, TaskHeads(hidden))
-    with torch.no_grad():  # like the real artifact since session 5: a (random) binary major head
-        torch.nn.init.normal_(model.heads.major.weight, std=0.5)
+    with torch.no_grad():  # like the real artifact: (random) binary heads (labels.BINARY_HEADS)
+        for name in BINARY_HEADS:
+            torch.nn.init.normal_(getattr(model.heads, name).weight, std=0.5)
     save_artifact(model, art, tuned_from=layers - 1, config={"max_length": max_length},
-                  extra={"major_head": {"trained_on": "nothing: random test weights"}})
+                  extra={f"{name}_head": {"trained_on": "nothing: random test weights"} for name in BINARY_HEADS})
     return base, art
 
 

@@ -19,6 +19,7 @@ class FakeOut:
     disposition: dict
     embedding: list = field(default_factory=lambda: [1.0, 0.0])
     major: float | None = None
+    serious: float | None = None
 
     def top(self, task, k=3):
         return sorted(getattr(self, task).items(), key=lambda kv: -kv[1])[:k]
@@ -180,6 +181,25 @@ def test_the_binary_major_head_decides_a_figure_less_post_over_the_severity_head
     clf.out.major = 0.2
     [t] = an.analyze([item(FIGURELESS_DISASTER)])
     assert t.severity in ("III", "IV") and not t.explanation.get("suspected_major")
+
+
+def test_the_binary_serious_head_decides_a_lift_to_iii_over_the_severity_head():
+    # given an artifact with a binary serious head and a lift threshold of 0.8
+    clf = FakeClassifier(out(sev="IV", p=0.99))
+    clf.manifest = {"calibration": {"lift_to_iii": 0.8}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    text = "东坝化工厂那边一早上救护车没停过，整个车间都被抬出来了"
+    # when the serious head is sure although the four-grade head says IV
+    clf.out.serious = 0.9
+    [s] = an.analyze([item(text)])
+    # then the post is 较大 and the explanation shows the probability that decided it
+    assert s.severity == "III" and s.explanation["model"]["serious"] == 0.9
+    assert any("上调为 III" in r for r in s.explanation["rules"])
+    # and when the four-grade head says III but the serious head does not, it stays IV
+    clf.out = out(sev="III", p=0.99)
+    clf.out.serious = 0.3
+    [t] = an.analyze([item(text)])
+    assert t.severity == "IV" and t.explanation["model"]["serious"] == 0.3
 
 
 def test_a_post_below_the_grading_threshold_is_flagged_for_an_analyst_not_graded():

@@ -61,6 +61,7 @@ def test_float32_backend_is_the_torch_model_and_ignores_batch_mates(exported) ->
         np.testing.assert_allclose(list(a.sentiment.values()), list(b.sentiment.values()), atol=1e-4)
         np.testing.assert_allclose(list(a.severity.values()), list(b.severity.values()), atol=1e-4)
         assert a.major is not None and abs(a.major - b.major) < 1e-4
+        assert a.serious is not None and abs(a.serious - b.serious) < 1e-4
         alone = onnx.predict([TEXTS[i]])[0]
         np.testing.assert_allclose(list(a.topic.values()), list(alone.topic.values()), atol=1e-5)
 
@@ -100,7 +101,7 @@ def test_batches_scored_side_by_side_come_back_in_input_order(exported) -> None:
     parallel = PostClassifier(base, art, backend="onnx", onnx_path=out / FP32, threads=2, batch_size=2)
     assert serial._pool() is None and parallel._pool() is not None
     for a, b in zip(serial.predict(texts), parallel.predict(texts), strict=True):
-        assert a.sentiment == b.sentiment and a.severity == b.severity and a.major == b.major
+        assert a.sentiment == b.sentiment and a.severity == b.severity and a.major == b.major and a.serious == b.serious
         np.testing.assert_array_equal(a.embedding, b.embedding)
 
 
@@ -133,5 +134,7 @@ def test_the_export_checks_every_probability_output_against_torch(exported) -> N
     _, _, out = exported
     checks = json.loads((out / ONNX_MANIFEST).read_text("utf-8"))["check_vs_torch"]
     for precision in ("fp32", "int8"):
-        assert set(checks[precision]["max_prob_diff"]) == {"sentiment", "topic", "disposition", "severity", "major"}
+        assert set(checks[precision]["max_prob_diff"]) == {"sentiment", "topic", "disposition", "severity",
+                                                           "major", "serious"}
     assert checks["fp32"]["max_prob_diff"]["major"] <= 1e-3
+    assert checks["fp32"]["max_prob_diff"]["serious"] <= 1e-3

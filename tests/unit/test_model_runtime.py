@@ -199,11 +199,13 @@ def test_artifact_with_other_labels_is_rejected(tiny, tmp_path: Path) -> None:
         PostClassifier(base, bad, backend="torch")
 
 
-def test_major_probability_comes_from_the_binary_head_when_the_artifact_has_one(tiny, clf) -> None:
+@pytest.mark.parametrize("head", ["major", "serious"])
+def test_a_binary_head_gives_a_probability_when_the_artifact_has_one(tiny, clf, head) -> None:
     outs = clf.predict(TEXTS[:3])
-    assert all(o.major is not None and 0.0 <= o.major <= 1.0 for o in outs)
-    assert len({round(o.major, 6) for o in outs}) > 1  # it reads the post, it is not a constant
-    assert "major" in outs[0].to_dict()
+    probs = [getattr(o, head) for o in outs]
+    assert all(p is not None and 0.0 <= p <= 1.0 for p in probs)
+    assert len({round(p, 6) for p in probs}) > 1  # it reads the post, it is not a constant
+    assert head in outs[0].to_dict()
 
 
 def _copy_artifact(art: Path, dst: Path) -> Path:
@@ -213,22 +215,26 @@ def _copy_artifact(art: Path, dst: Path) -> Path:
     return dst
 
 
-def test_an_artifact_from_before_the_major_head_still_loads_without_it(tiny, tmp_path: Path) -> None:
+@pytest.mark.parametrize("head", ["major", "serious"])
+def test_an_artifact_from_before_a_binary_head_still_loads_without_it(tiny, tmp_path: Path, head) -> None:
     from safetensors.torch import load_file, save_file
 
     from analysis.model.artifact import WEIGHTS
 
     base, art = tiny
     old = _copy_artifact(art, tmp_path / "old-artifact")
-    tensors = {k: v for k, v in load_file(str(old / WEIGHTS)).items() if not k.startswith("heads.major.")}
+    tensors = {k: v for k, v in load_file(str(old / WEIGHTS)).items() if not k.startswith(f"heads.{head}.")}
     save_file(tensors, str(old / WEIGHTS))
     manifest = json.loads((old / MANIFEST).read_text())
-    del manifest["major_head"]
+    del manifest[f"{head}_head"]
     (old / MANIFEST).write_text(json.dumps(manifest))
     out = PostClassifier(base, old, backend="torch").predict(["东坝镇山体滑坡"])[0]
-    assert out.major is None and abs(sum(out.severity.values()) - 1) < 1e-5
-    # a manifest that claims a major head its weights lack is refused
-    manifest["major_head"] = {"trained_on": "?"}
+    assert getattr(out, head) is None and abs(sum(out.severity.values()) - 1) < 1e-5
+    # the other head is still read
+    other = "serious" if head == "major" else "major"
+    assert getattr(out, other) is not None
+    # a manifest that claims a head its weights lack is refused
+    manifest[f"{head}_head"] = {"trained_on": "?"}
     (old / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(ArtifactMismatch):
         PostClassifier(base, old, backend="torch")
