@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="store the result in the artifact manifest")
     ap.add_argument("--spec-dir", default=None)
     ap.add_argument("--skip-events", action="store_true", help="only the severity threshold")
+    ap.add_argument("--lift-only", action="store_true",
+                    help="re-choose lift_to_iii alone, keeping the stored sentiment weight and major thresholds "
+                         "(after refitting the serious head)")
     args = ap.parse_args(argv)
 
     from analysis.hybrid import HybridAnalyzer  # noqa: PLC0415
@@ -220,6 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     ref = load_reference(settings.spec_dir)
     analyzer = HybridAnalyzer(ref, PostClassifier.shared())
     sets = _score_sets(analyzer)
+    if args.lift_only:
+        # the analyzer already holds the stored w_sentiment / major_from_model / major_hint
+        lift, lift_scores = choose_lift(analyzer, sets)
+        result = {"lift_to_iii": lift, "lift_to_iii_accuracy": lift_scores,
+                  "serious_source": _serious_source(analyzer), "lift_chosen_on": CHOSEN_ON}
+        log(f"chosen: lift_to_iii {lift} (the other thresholds kept)")
+        return _store(result, args.write)
     analyzer.lift_to_iii = 1.01
     w_sent, sent_scores = choose_sentiment_weight(analyzer, sets)
     major, major_report = choose_major(analyzer, sets)
@@ -231,17 +241,29 @@ def main(argv: list[str] | None = None) -> int:
                     "major_hint": hint, "major_hint_grid": hint_report,
                     "major_source": "binary major head" if "major_head" in analyzer.classifier.manifest
                     else "P(I)+P(II) of the severity head",
-                    "serious_source": "binary serious head" if "serious_head" in analyzer.classifier.manifest
-                    else "P(I)+P(II)+P(III) of the severity head"}
+                    "serious_source": _serious_source(analyzer)}
     if not args.skip_events:
         (floor, scale), emb_scores = choose_embedding(args.spec_dir)
         result |= {"emb_floor": floor, "emb_scale": scale, "event_bcubed_f1": emb_scores}
-    result["chosen_on"] = ("analysis/model/data/val.jsonl + val_incidents.jsonl + val_sentiment_edges.jsonl"
-                           " + the even-id half of authored/*.jsonl + demo/corpus.jsonl (never the dev set)")
+    result["chosen_on"] = CHOSEN_ON
     log(f"chosen: w_sentiment {w_sent}, major_from_model {major}, lift_to_iii {lift}, major_hint {hint}" + (f", emb_floor {result.get('emb_floor')}, emb_scale "
                                          f"{result.get('emb_scale')}" if "emb_floor" in result else ""))
-    if args.write:
-        # --skip-events keeps the embedding calibration already stored
+    # --skip-events keeps the embedding calibration already stored
+    return _store(result, args.write)
+
+
+CHOSEN_ON = ("analysis/model/data/val.jsonl + val_incidents.jsonl + val_sentiment_edges.jsonl"
+             " + the even-id half of authored/*.jsonl + demo/corpus.jsonl (never the dev set)")
+
+
+def _serious_source(analyzer) -> str:
+    return ("binary serious head" if "serious_head" in analyzer.classifier.manifest
+            else "P(I)+P(II)+P(III) of the severity head")
+
+
+def _store(result: dict, write: bool) -> int:
+    """Merge the chosen values into the artifact manifest (what is not chosen again is kept)."""
+    if write:
         path = update_manifest(artifact_dir(), calibration=result)
         log(f"written to {path}")
     else:
