@@ -37,17 +37,21 @@ model-train: install
 	$(MAKE) model-head
 	$(BIN)/python -m analysis.model.calibrate --write
 
-## model-head: refit the severity and sentiment heads and fit the binary major head on frozen
-## features (~5 min), re-export, recalibrate. The severity head is session 3's recipe (the five
-## first authored files, no extra files); the sentiment head session 4's (all authored files +
-## data/train_sentiment_edges.jsonl); the major head session 5's (all authored files, no extra)
+## model-head: refit the severity and sentiment heads and fit the binary major and serious heads
+## on frozen features (~6 min), re-export, recalibrate. The severity head is session 3's recipe (the
+## five first authored files, no extra files); the sentiment head session 4's (the six authored files
+## of then + data/train_sentiment_edges.jsonl); the major head session 5's (the same six, no extra);
+## the serious head session 7's (all authored files, no extra). Calibration: the stored sentiment
+## weight and major thresholds are session 4's and 5's, lift_to_iii session 7's (--lift-only)
+AUTHORED_S6 := general majors majors_hard near_misses serious described
 model-head: install
 	$(BIN)/python -m analysis.model.head_refit --task severity --write --extra \
 		--authored general majors majors_hard near_misses serious
-	$(BIN)/python -m analysis.model.head_refit --task sentiment --write
-	$(BIN)/python -m analysis.model.head_refit --task major --write --extra --steps 300
+	$(BIN)/python -m analysis.model.head_refit --task sentiment --write --authored $(AUTHORED_S6)
+	$(BIN)/python -m analysis.model.head_refit --task major --write --extra --steps 300 --authored $(AUTHORED_S6)
+	$(BIN)/python -m analysis.model.head_refit --task serious --write --extra --steps 300
 	$(BIN)/python -m analysis.model.onnx_export --force
-	$(BIN)/python -m analysis.model.calibrate --write --skip-events
+	$(BIN)/python -m analysis.model.calibrate --write --lift-only
 
 ## browser: Debian's chromium for the console tests (skipped with a reason when absent)
 browser:

@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "trained_on": "data/train.jsonl"
                       + "".join(f" + data/{name}.jsonl" for name in args.extra)
-                      + f" {task} labels + data/authored/"
+                      + f" {label_task} labels + data/authored/"
                       + ("*" if only is None else "{" + ",".join(only) + "}")
                       + ".jsonl odd ids, "
                       f"{args.copies} augmented variants each"
