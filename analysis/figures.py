@@ -154,7 +154,7 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
 
 _KIND_TERMS: dict[str, str] = {
     "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
-              r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来)|没(?:能)?抢救过来|没能?跑出来|没能?逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，, ])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
+              r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来|上来)|没(?:能)?抢救过来|没能?跑出来|没能?逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，, ])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|摔伤|跌伤|扭伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
     "trapped": r"没有出来|没有上来|被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
@@ -349,6 +349,17 @@ _REFERENT_GATHER = re.compile(
 # a whole village turning out, and what it does there
 _VILLAGE_OUT = re.compile(r"全村(?:的)?(?:人|老小|老老小小|男女老少|老少爷们|上下)?(?:几乎)?(?:都|全|全部|一起)?"
                           r"(?:去了|出动了?|来了|到了|跑去了?|赶去了?|赶到了?|上阵了?)")
+# a whole group or a crowd acting together over a grievance, told without a count:
+# "全班家长把园长办公室堵了", "整栋楼的住户全都下楼了", "县政府门口跪了一排农民工", "院坝里站了一大片"
+_WHOLE_GROUP = re.compile(
+    r"(?:全班|全校|全年级|全楼|整栋楼|整幢楼|整个小区|全小区|家家户户|老老少少|男女老少|一大半|大半个?(?:班|年级|小区|村))"
+    r"(?:的)?(?:家长|村民|业主|住户|职工|员工|工人|商户|老师|教师|学生|老人|居民|人)?")
+_GROUP_ACTION = re.compile(
+    r"堵|围|拦|静坐|横幅|讨说法|要说法|上访|对峙|下楼|罢工|一起不干|都不干|停工|罢课|请愿|跪|"
+    r"(?:一起|都|全都|全部|结伴)(?:去|到|找)|去了?(?:[乡镇县]|[乡镇县]?政府|教育局|信访|住建|售楼)")
+_CROWD_IMAGE = re.compile(
+    r"(?:站|围|跪|坐|蹲|挤|堵)(?:了|着|满了)?(?:一大片|一大排|一排|一大堆人|一堆人|一大群|一群人|一圈人|黑压压的?一片|乌泱泱的?一片)"
+    r"|黑压压的?(?:一片|全是人)|乌泱泱")
 _VILLAGE_COUNT = re.compile(rf"(?:差不多|大概|足足|少说)?(?P<num>{NUM})(?:个人|个|号人|人|多人)")
 _BLOCKING = re.compile(r"堵|围|拦|静坐|横幅|不让(?:走|动|进|过|施工|开工)|讨说法|要说法|上访|对峙|躺在|坐在[^，。]{0,6}(?:前面|门口|路上|路中间)")
 # a group writing in the first person: "我们是…木工班组，共28人…至今分文未付"
@@ -383,7 +394,7 @@ _RESPONSE = re.compile(
 )
 _RESPONSE_ENDED = re.compile(r"(?:解除|终止|结束|撤销|降为|降至|降低为|下调为|下调至)[^，。；]{0,14}$")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
-_VICIOUS_STRONG = re.compile(r"(?:拿|用)针扎|扎娃娃|拿刀(?:乱砍|砍|捅|行凶)|乱砍(?!乱伐|滥伐|树|林|木)|挥刀|故意冲撞|驾车冲撞|开车撞人|冲撞[\u4e00-\u9fff]{0,4}(?:人群|群众|行人|学生)|凶手|故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
+_VICIOUS_STRONG = re.compile(r"(?:拿|用)针扎|扎娃娃|拿刀(?:乱砍|砍|捅|行凶)|乱砍(?!乱伐|滥伐|树|林|木)|挥刀|故意冲撞|驾车冲撞|开车撞人|冲撞[\u4e00-\u9fff]{0,4}(?:人群|群众|行人|学生)|凶手|故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|打(?:了)?(?:一[个位名])?(?:[\d一二三四五六七八九十]+多?岁的?)?老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
 _CONFIRMED_CASES = re.compile(r"确诊|报告病例|检出|经检测|病例\d|\d+例")
 _DISEASE_NAMES = frozenset({"霍乱", "鼠疫", "炭疽"})
 # class-A diseases and unexplained clusters are 重大 however few the cases
@@ -405,8 +416,8 @@ _STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|�
 # casualties stated without a number
 _HEAVY_TOLL = re.compile(r"死了好多人|死了很多人|死了不少人|死了一大片|好多人遇难|很多人遇难|死伤无数|死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
-_VICIOUS_WEAK = re.compile(r"拳打脚踢|推倒|强拆|按地上|逃逸|拖出来|摔晕|打晕|打破|头破血流|打骨折|打断|辱骂|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
-_ATTENTION = re.compile(r"(?:转发|播放|点赞|评论)(?:量)?(?:已经?)?(?:超过|超|达|破|上|了)?(?:好几|几|数)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|视频火了|传疯了|传遍|到处都在转|全县(?:的群)?都在(?:传|议论|转)|整个县都在传|传开了|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
+_VICIOUS_WEAK = re.compile(r"体罚|罚(?:孩子|学生|娃)[^，。！？]{0,8}跪|拳打脚踢|推倒|强拆|按地上|逃逸|拖出来|摔晕|打晕|打破|头破血流|打骨折|打断|辱骂|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
+_ATTENTION = re.compile(r"(?:转发|播放|点赞|评论)(?:量)?(?:已经?)?(?:超过|超|达|破|上|了)?(?:好几|几|数)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|视频火了|传疯了|转疯了|传遍|到处都在转|转得到处都是|传得到处都是|全县(?:的群)?都在(?:传|议论|转)|整个县都在传|传开了|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
 _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|(?<!失)联名|群体性|"
                          r"(?:村民|业主|工人|工友|家长|居民|群众|农民工|职工|商户|投资人|储户|老人)们[^，。！？]{0,10}?"
                          r"(?:去|到|找)[^，。！？]{0,6}?(?:政府|信访|局|讨说法|要说法|上访|维权|报案)|"
@@ -948,6 +959,21 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     return fig
 
 
+def _group_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[re.Match[str]]:
+    """A whole group (a class's parents, a building's residents, a village's old and young)
+    acting together in that sentence or the next, or a crowd told as an image ("跪了一排",
+    "站了一大片"): people gathered over a grievance, uncounted."""
+    for m in _WHOLE_GROUP.finditer(text):
+        a, end = _sentence_of(sents, m.start())
+        b = _sentence_of(sents, min(len(text) - 1, end))[1]
+        if _GROUP_ACTION.search(text, a, b) and not _FESTIVE.search(text, a, b):
+            yield m
+    for m in _CROWD_IMAGE.finditer(text):
+        a, b = _sentence_of(sents, m.start())
+        if not _FESTIVE.search(text, a, b):
+            yield m
+
+
 def _village_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[re.Match[str]]:
     """"全村人都去了" where that sentence or the next blocks, rings or petitions: a village out
     over a grievance, not at a wedding."""
@@ -1109,6 +1135,8 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("protest", m, m.group())
     for m in _village_turnouts(text, sents) if grievance else ():
         take("village_turnout", m, m.group())
+    for m in _group_turnouts(text, sents) if grievance else ():
+        take("group_turnout", m, m.group())
     if skipped:
         cues["discounted"] = skipped
     fig.cues = cues
@@ -1202,6 +1230,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least("III", f"群众现场抗议（{f.cues['protest']}），人数未明")
     if f.cues.get("village_turnout") and not gathered:
         at_least("III", f"全村出动维权（{f.cues['village_turnout']}），人数未明（按数十人计）")
+    if f.cues.get("group_turnout") and not gathered and not complainants:
+        at_least("III", f"群体聚集维权（{f.cues['group_turnout']}），人数未明（按数十人计）")
     evacuated = f.evacuated or 0
     if evacuated >= 1000:  # "数千人紧急转移" is 重大; more, alone, is no 特别重大 (that needs deaths or a county-wide disaster)
         at_least("II", f"紧急转移{evacuated}人（数千人）")

@@ -373,3 +373,27 @@ def test_posts_telling_no_incident_carry_no_incident_words_for_the_model_to_grad
         assert not extract_figures(text, LOCAL).cues.get("incident_words"), text
     assert extract_figures("小伙子跳河 被大哥救上来了 👏 人没事", LOCAL).no_casualties
     assert extract_figures("消防大队走进城关一小开展火灾逃生演练，一千多名师生参加。", LOCAL).cues.get("drill")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a whole group, or a crowd told as an image, acting over a grievance: uncounted, 数十人
+        ("全班家长把园长办公室堵了，要监控！", "III"),
+        ("今天村里老老少少去乡政府讨说法，院坝里站了一大片。", "III"),
+        ("县政府门口跪了一排农民工，手里举着欠条。", "III"),
+        ("景区门口蹲了一堆人，都是三个月没发工资的保洁保安。", "III"),
+        # the same images at a festivity, or a whole class on an outing, are no gathering
+        ("人民广场上站了一大片人跳广场舞，热闹得很。", "IV"),
+        ("全班同学一起去马鞍山景区春游了，孩子们玩得很开心。", "IV"),
+        # a rescue that failed is a death; one that succeeded is not
+        ("井下冒顶，听矿上的人说有三个人没能救上来。", "III"),
+        ("孩子掉进南河水库，幸好被救上来了，没事。", "IV"),
+        # an old man beaten by his carer, corporal punishment gone viral
+        ("护工打一个八十多岁的老人，转发已经破万。", "III"),
+        ("龙泉小学一个老师罚孩子在操场跪了一节课，视频已经被转得到处都是。", "III"),
+        ("我打电话给马鞍山养老院的老人问问情况。", "IV"),
+    ],
+)
+def test_phrasings_of_scale_seen_in_session_7s_writers_posts(text: str, expected: str) -> None:
+    assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
