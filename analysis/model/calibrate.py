@@ -83,8 +83,9 @@ def _score_sets(analyzer) -> list[tuple[list, list, list[str]]]:
     sets = []
     for rows in _pooled_rows():
         items = [
+            # the post's own engagement where the file gives it (the rules read it)
             to_item(Post(id=str(i), platform="weibo", text=r["text"], title=r.get("title"),
-                         published_at=datetime(2026, 11, 20, tzinfo=UTC)))
+                         published_at=datetime(2026, 11, 20, tzinfo=UTC), metrics=r.get("metrics") or {}))
             for i, r in enumerate(rows)
         ]
         gold = [(r.get("demo_labels") or r)["severity"] for r in rows]

@@ -190,6 +190,11 @@ async function showExplanation(box, id) {
       const m = d.model;
       html += `<h3>模型的判断与把握</h3><p>${Object.entries(m.labels).filter(([t]) => TASK[t]).map(([t, lab]) =>
         `<span class="tag">${TASK[t]}：${esc(labelName(t, lab))} ${(100 * (m.confidence[t] || 0)).toFixed(0)}%</span>`).join("")}</p>`;
+      // the two binary heads the grade leans on: 重大及以上 (I/II) and 较大及以上 (I–III)
+      const heads = [["major", "重大及以上（I/II）"], ["serious", "较大及以上（I–III）"]]
+        .filter(([k]) => ex.model && typeof ex.model[k] === "number")
+        .map(([k, name]) => `<span class="tag">${name}的概率 ${(100 * ex.model[k]).toFixed(0)}%</span>`).join("");
+      if (heads) html += `<p class="grade-heads">${heads}</p>`;
       for (const task of ["sentiment", "topic"]) {
         const spans = m.words.length ? m.words : m.sentences;
         html += `<h3>${TASK[task]}依据（颜色越深越关键）</h3><p class="hl">${highlighted(m.text, spans, task)}</p>`;

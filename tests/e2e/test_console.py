@@ -98,6 +98,11 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
             # the model's part: its labels with confidence, and the words that carried them
             box.locator("text=模型的判断与把握").wait_for()
             assert box.locator("mark").count() >= 1
+            # and the two probabilities the grade leans on, as the analyst reads them
+            heads = box.locator(".grade-heads .tag")
+            assert heads.count() == 2
+            assert "重大及以上" in heads.nth(0).inner_text() and "%" in heads.nth(0).inner_text()
+            assert "较大及以上" in heads.nth(1).inner_text()
         page.screenshot(path=str(tmp_path / "explain.png"), full_page=True)
         if analyzer.startswith("model"):
             # a post the model thinks may be 重大 but that gives no figures is marked for an analyst
