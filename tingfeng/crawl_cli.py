@@ -75,6 +75,9 @@ def crawl(
     ] = None,
     analyze: Annotated[bool, typer.Option("--analyze", help="采集后立即分析新帖子")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示完整采集日志")] = False,
+    now: Annotated[
+        str, typer.Option("--now", help="把此 ISO 时间当作当前时间（解析“5分钟前”等相对时间、回放存档页面时用）")
+    ] = "",
 ) -> None:
     """手动采集一个来源：显示进度，结束时打印汇总（页面、条目、新增、重复、错误）。"""
     from crawlers.errors import CrawlError
@@ -107,6 +110,7 @@ def crawl(
             settings=settings,
             force=force,
             overrides=settings_override or [],
+            now=now,
             on_event=on_event,
             on_log=on_log,
         )

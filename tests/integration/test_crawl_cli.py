@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from replica import data
 from replica.plugin import harness, serve  # noqa: F401
 from replica.weibo import WeiboSite
 from rich.console import Console
@@ -59,7 +60,9 @@ def test_sources_and_crawl_commands(harness, monkeypatch) -> None:  # noqa: F811
             ],
         )
         assert res.exit_code == 0 and "已添加来源 wb" in res.output
-        res = runner.invoke(app, ["crawl", "wb"])
+        # the replica renders "5分钟前" against its own instant: the crawl reads it at that instant
+        # (and the 30-day horizon is counted from it, whatever today's date)
+        res = runner.invoke(app, ["crawl", "wb", "--now", data.NOW_ISO])
         assert res.exit_code == 0, res.output
         out = res.output
         assert "来源 wb 采集汇总" in out and "成功" in out
@@ -72,7 +75,9 @@ def test_sources_and_crawl_commands(harness, monkeypatch) -> None:  # noqa: F811
 
         res = runner.invoke(app, ["sources", "pause", "wb"])
         assert res.exit_code == 0 and "直到人工恢复" in res.output
-        res = runner.invoke(app, ["crawl", "wb"])
+        # the replica renders "5分钟前" against its own instant: the crawl reads it at that instant
+        # (and the 30-day horizon is counted from it, whatever today's date)
+        res = runner.invoke(app, ["crawl", "wb", "--now", data.NOW_ISO])
         assert res.exit_code == 2 and "已暂停" in res.output
         res = runner.invoke(app, ["sources", "list"])
         assert "人工暂停" in res.output
