@@ -204,9 +204,10 @@ def major_probability(o: Any) -> float:
 
 def serious_probability(o: Any) -> float:
     """P(I, II or III): the binary serious head's where the artifact has one, else the sum
-    over those grades of the four-grade severity head."""
+    over those grades of the four-grade severity head; never below P(I or II), which it
+    contains (the two heads are fitted apart and need not agree)."""
     if getattr(o, "serious", None) is not None:
-        return float(o.serious)
+        return max(float(o.serious), major_probability(o))
     return sum(o.severity.get(g, 0.0) for g in ("I", "II", "III"))
 
 

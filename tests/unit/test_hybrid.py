@@ -202,6 +202,15 @@ def test_the_binary_serious_head_decides_a_lift_to_iii_over_the_severity_head():
     assert t.severity == "IV" and t.explanation["model"]["serious"] == 0.3
 
 
+def test_p_of_iii_or_graver_is_never_shown_below_p_of_i_or_ii():
+    # the two binary heads are fitted apart; an analyst must not read 重大 22 % beside 较大 1 %
+    clf = FakeClassifier(out(sev="IV", p=0.9))
+    clf.out.major, clf.out.serious = 0.22, 0.01
+    clf.manifest = {"calibration": {"lift_to_iii": 0.97, "major_from_model": 0.93}}
+    [s] = HybridAnalyzer(load_reference_cached(), clf).analyze([item("北岭乡发布暴雨橙色预警，请群众注意防范")])
+    assert s.explanation["model"]["major"] == 0.22 and s.explanation["model"]["serious"] == 0.22
+
+
 def test_a_post_below_the_grading_threshold_is_flagged_for_an_analyst_not_graded():
     clf = FakeClassifier(out(sev="IV", p=0.9))
     clf.out.major = 0.85
