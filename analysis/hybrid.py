@@ -4,9 +4,10 @@
   (the model reads context and paraphrase; the lexicon pins domain terms and sarcasm);
 - severity: the figures and cues the rules extract decide I/II wherever the post states
   them, so a stated toll is never overruled; the model may lift a figure-less IV to III
-  when its binary serious head (较大 or graver) is confident (a calibrated threshold), and a post that states no figures at all to II when its binary
-  major head is very confident (a threshold calibrated per artifact so that at least three
-  in four such lifts are real majors on our own data; off when the manifest has none);
+  when its binary serious head (较大 or graver) is confident (a calibrated threshold), and
+  a post that states no figures at all to II when its binary major head is very confident
+  (a threshold calibrated per artifact so that at least three in four such lifts are real
+  majors on our own data; off when the manifest has none);
   below that, down to a second calibrated threshold, the post keeps its grade and is
   flagged ``suspected_major`` (疑似重大，请研判核实) for an analyst;
 - township: the gazetteer (the model has no map);

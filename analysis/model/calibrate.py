@@ -229,12 +229,13 @@ def main(argv: list[str] | None = None) -> int:
     ref = load_reference(settings.spec_dir)
     analyzer = HybridAnalyzer(ref, PostClassifier.shared())
     sets = _score_sets(analyzer, authored=not args.without_authored)
+    chosen_on = CHOSEN_ON_NO_AUTHORED if args.without_authored else CHOSEN_ON
     if args.lift_only:
         # the analyzer already holds the stored w_sentiment / major_from_model / major_hint
         lift, lift_scores = choose_lift(analyzer, sets)
         result = {"lift_to_iii": lift, "lift_to_iii_accuracy": lift_scores,
                   "serious_source": _serious_source(analyzer),
-                  "lift_chosen_on": CHOSEN_ON if not args.without_authored else CHOSEN_ON_NO_AUTHORED}
+                  "lift_chosen_on": chosen_on}
         log(f"chosen: lift_to_iii {lift} (the other thresholds kept)")
         return _store(result, args.write)
     analyzer.lift_to_iii = 1.01
@@ -252,20 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_events:
         (floor, scale), emb_scores = choose_embedding(args.spec_dir)
         result |= {"emb_floor": floor, "emb_scale": scale, "event_bcubed_f1": emb_scores}
-    result["chosen_on"] = CHOSEN_ON if not args.without_authored else CHOSEN_ON_NO_AUTHORED
+    result["chosen_on"] = chosen_on
     log(f"chosen: w_sentiment {w_sent}, major_from_model {major}, lift_to_iii {lift}, major_hint {hint}" + (f", emb_floor {result.get('emb_floor')}, emb_scale "
                                          f"{result.get('emb_scale')}" if "emb_floor" in result else ""))
     # --skip-events keeps the embedding calibration already stored
     return _store(result, args.write)
 
 
-CHOSEN_ON = ("analysis/model/data/val.jsonl + val_incidents.jsonl + val_sentiment_edges.jsonl"
-             " + the even-id half of authored/*.jsonl + demo/corpus.jsonl (never the dev set)")
-
-
-CHOSEN_ON_NO_AUTHORED = ("analysis/model/data/val.jsonl + val_incidents.jsonl + val_sentiment_edges.jsonl"
-                         " + demo/corpus.jsonl (not the authored files, whose odd halves trained the encoder;"
-                         " never the dev set)")
+_POOL = "analysis/model/data/val.jsonl + val_incidents.jsonl + val_sentiment_edges.jsonl"
+CHOSEN_ON = _POOL + " + the even-id half of authored/*.jsonl + demo/corpus.jsonl (never the dev set)"
+CHOSEN_ON_NO_AUTHORED = (_POOL + " + demo/corpus.jsonl (not the authored files, whose odd halves trained"
+                         " the encoder; never the dev set)")
 
 
 def _serious_source(analyzer) -> str:

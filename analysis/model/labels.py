@@ -55,14 +55,11 @@ TASKS: dict[str, tuple[str, ...]] = {
 MAJOR_HEAD = "major"
 SERIOUS_HEAD = "serious"
 BINARY_HEADS: dict[str, tuple[str, ...]] = {MAJOR_HEAD: ("I", "II"), SERIOUS_HEAD: ("I", "II", "III")}
-MAJOR_GRADES = BINARY_HEADS[MAJOR_HEAD]
 
 # the network's outputs, in order (also the ONNX output names): the task logits, the
 # sentence embedding, the binary heads' logits
 OUTPUT_NAMES: tuple[str, ...] = (*TASKS, "embedding", *BINARY_HEADS)
 EMBEDDING_OUTPUT = OUTPUT_NAMES.index("embedding")
-MAJOR_OUTPUT = OUTPUT_NAMES.index(MAJOR_HEAD)
-SERIOUS_OUTPUT = OUTPUT_NAMES.index(SERIOUS_HEAD)
 
 # multilingual-e5 expects a prefix; "query: " is the one for classification-like use
 E5_PREFIX = "query: "
