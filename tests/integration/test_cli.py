@@ -67,6 +67,30 @@ def test_analyze_reports_bad_lines_on_stderr_and_exits_nonzero(tmp_path):
     assert "第 2 行" in err and "第 3 行" in err and "未知平台" in err
 
 
+def test_analyze_names_the_analyzer_that_scored(analyzed):
+    res, _ = analyzed
+    assert "分析器：rules" in res.stderr.decode()
+
+
+def test_analyze_precision_option_picks_the_int8_model(tmp_path):
+    from analysis.model.onnx_export import find_export
+    from analysis.model.runtime import available
+
+    if not available() or find_export(precision="int8") is None:
+        pytest.skip("模型或 int8 导出不存在（make model）")
+    post = {"id": "1", "platform": "news", "title": "通知", "text": "城关镇明日停水", "published_at": "2026-11-20T08:00:00+08:00"}
+    data = (json.dumps(post, ensure_ascii=False) + "\n").encode()
+    env = {"TINGFENG_ANALYZER": "model", "TINGFENG_MODEL_PRECISION": "fp32"}
+    fast = tingfeng("analyze", "-", "--precision", "int8", input_=data, env_extra=env)
+    assert fast.returncode == 0, fast.stderr.decode()
+    assert "分析器：model+rules/onnx-int8" in fast.stderr.decode()
+    assert json.loads(fast.stdout)["id"] == "1"
+    default = tingfeng("analyze", "-", input_=data, env_extra=env)
+    assert "分析器：model+rules/onnx-fp32" in default.stderr.decode()
+    bad = tingfeng("analyze", "-", "--precision", "int4", input_=data, env_extra=env)
+    assert bad.returncode == 2 and "--precision" in bad.stderr.decode()
+
+
 def test_eval_prints_the_metrics_table():
     res = tingfeng("eval", str(DEV_POSTS))
     assert res.returncode == 0, res.stderr.decode()
