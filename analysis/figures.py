@@ -153,7 +153,7 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
          "hospitalized", "evacuated", "gathered", "households")
 
 _KIND_TERMS: dict[str, str] = {
-    "deaths": r"死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
+    "deaths": r"伤重不治|不治身亡|(?<![可医])不治(?!之症)|死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
               r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来|上来)|没(?:能)?抢救过来|没能?跑出来|没能?逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，, ])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|摔伤|跌伤|扭伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
@@ -245,7 +245,10 @@ _DEATH_INJURY = re.compile(rf"(?P<d>{NUM})死(?P<i>{NUM})伤|(?<=[致成共已])
 # (and the one before it) unless the clause says it is happening now
 _RETRO = re.compile(r"去年今日|去年的今天|[一二两三四五六七八九十\d]+年前的今天|周年|[一二两三四五六七八九十\d]+年前|多年前|回顾|纪念|悼念|缅怀|祭奠|历史上|往事")
 # a year before this one: "1996年那次瓦斯爆炸，死了二十几个人"
-_RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年")
+_RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年|"
+                         r"[一二三四五六七八九十\d]+年代|还有人记得|还记得")
+# "当时"/"那时" at the head of a clause points back to the sentence before: "1998年那场大水吗？当时冲走了好几十人"
+_THEN = re.compile(r"\s*(?:当时|那时|那会儿?)")
 # a year before the post's own: "1996年那次…" (years are compared with the post's date, not the clock)
 _YEAR = re.compile(r"(?<!\d)(1949|19[5-9]\d|20\d\d)年")
 _NOW = re.compile(r"今天|今日|今晨|今早|昨天|昨日|昨晚|昨夜|目前|刚刚|刚才|现在|近日|日前|本周|当天|此刻|正在|截至|至今|今年")
@@ -268,7 +271,8 @@ _REFUTED = re.compile(r"系伪造|截图(?:系|是)?伪造|谣言|不实|辟谣|
 _HEARSAY = re.compile(r"朋友圈说|群里说|网上说|网上传|网上在传|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
 _REFUTED_POST = re.compile(r"经核[查实][^。]{0,8}(?:仅|只有|只是)|系伪造|没这回事|没有这回事|别再转了|别转了|别传了|别再传了|别传夸张|传夸张了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
-_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省(?!的?(?:民工|人|游客|老板|务工|司机|车|打工))|省外|国外|境外|外市|邻省|邻市|某省|某市|外国")
+_FOREIGN_GENERIC = re.compile(r"外地|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省(?!的?(?:民工|人|游客|老板|务工|司机|车|打工))|省外|国外|境外|外市|邻省|邻市|某省|某市|某地|外国")
+_FOREIGN_BEFORE = re.compile(rf"(?:{_FOREIGN_GENERIC.pattern})的?$")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府|(?<!壁)(?<!邻)(?<!外)(?<!的)(?<!他)县(?:人民|中)?医院")
 _BIG_CITIES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安",
                "郑州", "长沙", "昆明", "贵阳", "南宁", "哈尔滨", "沈阳", "长春", "济南", "青岛",
@@ -326,7 +330,26 @@ _TALLY_SO_FAR = re.compile(rf"加上[^。！？]{{0,16}}?(?:没了|死了|走了
 _FUNERAL = re.compile(r"殡仪馆|火化|遗体告别|追悼会")
 _FUNERAL_TALLY = re.compile(rf"(?:一共|总共|共|加起来|合计)(?:是|有)?(?P<num>{NUM})(?:位|个|名|具)")
 # a further toll reported after a first one: "确认七人遇难；下午…又找到六名遇难者"
-_INCREMENT = re.compile(r"(?:又|另有|另外|再)[^，。；;]{0,10}$")
+_INCREMENT = re.compile(r"(?:又|另有|另外|再|次日|随后|后来|此后|其后|紧接着)[^，。；;]{0,10}$")
+# more dead found after a first toll, told without a death word of their own: "先是找到8位老人遗体，今天清理现场又发现4位"
+_FOUND_MORE = re.compile(rf"(?:又|另|还)(?:发现|找到|挖出|抬出|搜寻到|搜救出|打捞出|打捞起)(?:了|来)?(?P<num>{NUM})(?:位|名|具|个)(?:遇难者|遗体|老人|人)?")
+# families told by their size and lost together: "一家五口全没了", "舅舅一家四口、姨妈一家三口…一个都没出来"
+_ROLE_COUNT = re.compile(rf"(?P<num>{NUM})(?:个|名|位)(?:婶子|孩子|老人|工人|村民|乘客|学生|亲戚|帮工|客人|人)")
+_FAMILY = re.compile(rf"一家(?P<num>{NUM})口")
+_ALL_LOST = re.compile(r"全(?:都|部)?没了|都没了|一个都没(?:能)?(?:出来|救出来|活下来|救回来|跑出来)|无一生还|全部遇难|都遇难了?|全部身亡|全死了|都死了")
+_BELONGINGS = re.compile(r"房子|钱|积蓄|家当|庄稼|粮食|东西|工作|收入|存款|地")
+# whole units turning out over a grievance, told by the unit: "五六个小区的业主全到镇政府门口了",
+# "三个乡镇的群众把县政府围得水泄不通", "整个二车间的工人…聚在厂门口"; people per unit, a low estimate
+_UNIT_TURNOUT = re.compile(
+    rf"(?P<num>{NUM}|好几|几|多|数|各)个(?P<unit>乡镇|镇|乡|村民小组|村|小区|工厂|厂|车间)(?:的)?(?:村民|业主|工人|群众|居民|职工|员工|人|老乡|住户|老百姓)"
+    r"|(?:整个|全)(?P<unit2>县|镇|乡|村民小组|[一二三四五六七八九十\d]?车间|工厂|厂|栋楼)(?:的)?(?:村民|业主|工人|群众|居民|职工|员工|人|老少|老小|百姓)")
+# "N个村的村民" are people from N villages, not all of them (a few dozen each); "全镇的人" is everyone
+_UNIT_PEOPLE = {"乡镇": 300, "镇": 300, "乡": 300, "村": 30, "小区": 50, "工厂": 50, "厂": 50, "车间": 20,
+                "村民小组": 20}
+_WHOLE_UNIT_PEOPLE = {"县": 10_000, "镇": 1000, "乡": 1000, "工厂": 50, "厂": 50, "车间": 30, "村民小组": 30,
+                      "栋楼": 30}
+_ALL_CAME = re.compile(r"(?:都|全都|全)(?:来|到|出来)了")
+_ONLOOKERS = re.compile(r"看到|看见|围观|看热闹|瞧见")
 _CUMULATIVE = re.compile(r"升至|升到|增至|增加到|上升|达到|累计|共|总数|人数")
 # lives counted: "十二条人命", "六条鲜活的生命"
 _LIVES = re.compile(rf"(?<!第)(?P<num>{NUM})条(?:鲜活的?)?(?:人命|生命)")
@@ -369,7 +392,7 @@ _PRECAUTION = re.compile(r"提前|预防性|预先|演练")
 # a whole class: "一个班的孩子上吐下泻"
 _CLASS_GROUP = re.compile(r"(?:一|两|几|整)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|(?:整|大半|半)个年级|全年级|全校(?:的)?(?:孩子|学生|师生)?")
 _QUOTE = re.compile(r"“[^”]{0,120}”|\"[^\"]{0,120}\"|「[^」]{0,120}」")
-_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|淹了|受灾|停电|停水|断电|断水)|全县(?:都|全部|大面积)?(?:受了?灾|被淹|淹了|停电|停水|断电|断水)|全县都遭(?:了|灾|殃)|全县没有一个乡镇|没有一个乡镇(?:跑得脱|幸免|逃过)|(?<![\d.])(?:[二三四五六七八九几数]?十|\d{2,})几?万(?:多|余)?人(?:受灾|饮水困难|停水|停电|断水|断电)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
+_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|淹了|受灾|停电|停水|断电|断水)|全县(?:都|全部|大面积|大)?(?:受了?灾|被淹|淹了|停电|停水|断电|断水)|全县都遭(?:了|灾|殃)|全县没有一个乡镇|没有一个乡镇(?:跑得脱|幸免|逃过)|(?<![\d.])(?:[二三四五六七八九几数]?十|\d{2,})几?万(?:多|余)?人(?:受灾|饮水困难|停水|停电|断水|断电)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难|(?:基本)?通讯中断|(?:基本)?通信中断)")
 # a whole township under water: thousands moved out, whether or not the post counts them
 _TOWNSHIP_FLOODED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:都|全|几乎)?(?:被淹|淹了|泡在水里|一片汪洋|被水围了?|进水了)")
@@ -392,6 +415,7 @@ _RESPONSE = re.compile(
     r"[^，。；！？,]{0,14}?" + _LEVEL + r"级(?:应急)?响应"
     r"|应急响应(?:级别)?(?:由[^，。；]{1,4}级)?(?:提升|提高|上调|升级|调整)(?:至|为|到)" + _LEVEL + r"级"
 )
+_PLAN = re.compile(r"预案|实施办法|管理办法|规定》|条例|细则|征求意见|修订")
 _RESPONSE_ENDED = re.compile(r"(?:解除|终止|结束|撤销|降为|降至|降低为|下调为|下调至)[^，。；]{0,14}$")
 _QUAKE = re.compile(r"(?P<mag>\d(?:\.\d)?)级地震")
 _VICIOUS_STRONG = re.compile(r"(?:拿|用)针扎|扎娃娃|拿刀(?:乱砍|砍|捅|行凶)|乱砍(?!乱伐|滥伐|树|林|木)|挥刀|故意冲撞|驾车冲撞|开车撞人|冲撞[\u4e00-\u9fff]{0,4}(?:人群|群众|行人|学生)|凶手|故意伤害案件?|持刀伤人|虐待老人|虐老|打老人|殴打老人|打(?:了)?(?:一[个位名])?(?:[\d一二三四五六七八九十]+多?岁的?)?老人|持刀|砍人|砍伤|砍死|捅伤|捅死|刺死|命案|杀人|杀害|投毒|纵火|性侵|强奸|猥亵|虐童|虐待儿童|拐卖|绑架|枪击|灭门|碎尸|打死|当街行凶|行凶|报复社会")
@@ -532,6 +556,9 @@ def place_mentions(text: str, local_names: Iterable[str] = ()) -> list[tuple[int
     taken: list[tuple[int, int]] = []
     if local_re is not None:
         for m in local_re.finditer(text):
+            if _FOREIGN_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+                found.append((m.start(), m.group(), False))
+                continue
             found.append((m.start(), m.group(), True))
             taken.append((m.start(), m.end()))
     for m in _OWN_GENERIC.finditer(text):
@@ -637,6 +664,9 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
     # unless the clause also says it is happening now (conservative for I/II: "12人遇难，那是
     # 去年的事" must not start a clock)
     near = clause + prev
+    if _THEN.match(clause) and sent[0] > 0:
+        before = _sentence_of(sents, sent[0] - 1) if sents else (0, 0)
+        near += text[before[0]:sent[0]]
     if (_RETRO_WEAK.search(near) or _past_year(near, year)) and not _NOW.search(near):
         return "所述为过去发生的事"
     if _DRILL.search(s) or (sents and _DRILL.search(text, *sents[0])):
@@ -885,6 +915,16 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             add("deaths", m.group("num"), m.span())
         for m in (_NAMES_LISTED.finditer(text) if "名单" in text else ()):
             add("deaths", m.group("num"), m.span())
+    deaths_at = [m.span[0] for m in fig.mentions if m.kind == "deaths"]
+    for m in (_FOUND_MORE.finditer(text, min(deaths_at)) if deaths_at else ()):
+        add("deaths", m.group("num"), (m.start("num"), m.end()))
+    for m in (_ALL_LOST.finditer(text) if "一家" in text else ()):
+        a, _ = _sentence_of(sents, m.start())
+        fams = _families_lost(text, a, m.start())
+        if fams:
+            total = sum(_value(f.group("num"))[0] or 0 for f in fams)
+            total += sum(_value(c.group("num"))[0] or 0 for c in _ROLE_COUNT.finditer(text, fams[-1].end(), m.start()))
+            add("deaths", str(total), (fams[0].start(), m.end()))
     for m in (_TALLY_SO_FAR.finditer(text) if "加上" in text and ("死" in text or "没了" in text or "走了" in text) else ()):
         add("deaths", m.group("num"), m.span())
     for m in (_FUNERAL_TALLY.finditer(text) if _FUNERAL.search(text) else ()):
@@ -970,8 +1010,50 @@ def _group_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[re.Matc
             yield m
     for m in _CROWD_IMAGE.finditer(text):
         a, b = _sentence_of(sents, m.start())
-        if not _FESTIVE.search(text, a, b):
+        if not _FESTIVE.search(text, a, b) and not _ONLOOKERS.search(text, max(a, m.start() - 6), m.end() + 4):
             yield m
+
+
+_JOINER = re.compile(r"、|，|,|还有|加上|和|以及|连同")
+
+
+def _families_lost(text: str, a: int, lost_at: int) -> list[re.Match[str]]:
+    """The families listed together right before a loss word ("舅舅一家四口、姨妈一家三口，还有
+    堂哥一家三口，…一个都没出来"): the nearest one within a clause or two of it, and those
+    joined to it by a short list separator; a family named earlier in the story is the same one."""
+    fams = list(_FAMILY.finditer(text, a, lost_at))
+    if not fams or lost_at - fams[-1].end() > 20 or _BELONGINGS.search(text, fams[-1].end(), lost_at):
+        return []
+    kept = [fams[-1]]
+    for f in reversed(fams[:-1]):
+        gap = text[f.end():kept[0].start()]
+        if len(gap) > 12 or not _JOINER.search(gap):
+            break
+        kept.insert(0, f)
+    return kept
+
+
+def _unit_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[tuple[re.Match[str], int]]:
+    """Whole units (villages, compounds, townships, a workshop) out together in that sentence
+    or the next, with a low estimate of their people."""
+    for m in _UNIT_TURNOUT.finditer(text):
+        a, end = _sentence_of(sents, m.start())
+        b = _sentence_of(sents, min(len(text) - 1, end))[1]
+        acting = (_GROUP_ACTION.search(text, m.end(), b) or _BLOCKING.search(text, m.end(), b)
+                  or _CROWD_SCENE.search(text, a, b) or _ALL_CAME.search(text, m.end(), b))
+        if not acting or _FESTIVE.search(text, a, b):
+            continue
+        unit = m.group("unit") or m.group("unit2") or ""
+        unit = "车间" if unit.endswith("车间") else unit
+        if m.group("num") is None:
+            n = 1
+        elif m.group("num") == "各":
+            n = 5
+        else:
+            n = _value(m.group("num"))[0] or 0
+        if n:
+            sizes = _UNIT_PEOPLE if m.group("unit") else _WHOLE_UNIT_PEOPLE
+            yield m, n * sizes.get(unit, 20)
 
 
 def _village_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[re.Match[str]]:
@@ -1103,6 +1185,10 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         if _RESPONSE_ENDED.search(text, max(0, m.start() - 14), m.start() + 2):
             skipped.append(f"{m.group()}：应急响应已解除/下调")
             continue
+        a, b = _sentence_of(sents, m.start())
+        if _PLAN.search(text, a, b) or (sents and _PLAN.search(text, *sents[0])):
+            skipped.append(f"{m.group()}：预案/制度中的规定，并非已启动")
+            continue
         raw_lvl = m.group(1) or m.group(2)
         lvl = {"一": "I", "1": "I", "Ⅰ": "I", "二": "II", "2": "II", "Ⅱ": "II", "三": "III", "3": "III",
                "Ⅲ": "III", "四": "IV", "4": "IV", "Ⅳ": "IV"}.get(raw_lvl, raw_lvl)
@@ -1137,6 +1223,9 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("village_turnout", m, m.group())
     for m in _group_turnouts(text, sents) if grievance else ():
         take("group_turnout", m, m.group())
+    best = max(_unit_turnouts(text, sents) if grievance else (), key=lambda x: x[1], default=None)
+    if best is not None:
+        take("unit_turnout", best[0], (best[0].group(), best[1]))
     if skipped:
         cues["discounted"] = skipped
     fig.cues = cues
@@ -1230,6 +1319,10 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least("III", f"群众现场抗议（{f.cues['protest']}），人数未明")
     if f.cues.get("village_turnout") and not gathered:
         at_least("III", f"全村出动维权（{f.cues['village_turnout']}），人数未明（按数十人计）")
+    unit = f.cues.get("unit_turnout")
+    if unit and unit[1] > gathered:
+        g = "I" if unit[1] >= 1000 else "II" if unit[1] >= 100 else "III"
+        at_least(g, f"{unit[0]}出动维权，按单位估计约{unit[1]}人以上")
     if f.cues.get("group_turnout") and not gathered and not complainants:
         at_least("III", f"群体聚集维权（{f.cues['group_turnout']}），人数未明（按数十人计）")
     evacuated = f.evacuated or 0

@@ -228,11 +228,17 @@ def _cues(r: Score) -> dict[str, Any]:
     return (r.explanation.get("figures") or {}).get("cues") or {}
 
 
+# a toll the rules place elsewhere ("邻县暴雨致十余人遇难后，我县开展排查") is a scale the post
+# states too: the model, which reads the number but not where it happened, must not grade by it
+_STATED_ASIDE = (*FIRM_DISCOUNTS, "外地")
+
+
 def _set_aside(r: Score, kinds: Sequence[str]) -> bool:
     """The rules found counts of these kinds that the post itself sets aside: refuted,
-    denied, a drill, a retrospective, a period's statistics (figures.FIRM_DISCOUNTS)."""
+    denied, a drill, a retrospective, a period's statistics (figures.FIRM_DISCOUNTS), or
+    that happened elsewhere."""
     fig = r.explanation.get("figures") or {}
-    return any(sp.get("kind") in kinds and any(w in (sp.get("discounted") or "") for w in FIRM_DISCOUNTS)
+    return any(sp.get("kind") in kinds and any(w in (sp.get("discounted") or "") for w in _STATED_ASIDE)
                for sp in fig.get("spans") or ())
 
 

@@ -397,3 +397,39 @@ def test_posts_telling_no_incident_carry_no_incident_words_for_the_model_to_grad
 )
 def test_phrasings_of_scale_seen_in_session_7s_writers_posts(text: str, expected: str) -> None:
     assert grade(text) == expected, grade_from_figures(extract_figures(text, LOCAL), text)[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the dead found later, told as an increment after a first toll (5 + 6 = 11)
+        ("敬老院火灾，昨晚先找到5位老人遗体，今早清理时又发现6位。", "II"),
+        # a death told later in the day after the first ones (2 + 1 = 3)
+        ("木材厂失火，当晚2名工人遇难，次日1名重伤工人经抢救无效死亡。", "III"),
+        # 不治: the injured who died (9 + 3 = 12)
+        ("客车坠崖，先确认遇难9人，转院途中又有3名伤员不治。", "II"),
+        # families lost together, counted by their size; the same family named twice is one
+        ("老杨家一家四口回老家吃酒，半路车子冲下河坎，一家四口全没了。", "III"),
+        ("大伯一家五口、二叔一家四口，还有来帮忙的两个亲戚，全都没了。", "II"),
+        # a family's belongings lost is no toll
+        ("一场大火，他们一家五口的房子和积蓄全没了。", "IV"),
+        # whole units out over a grievance, estimated by the unit
+        ("安置房拖了四年，今天七八个小区的业主都到镇政府门口拉横幅讨说法。", "II"),
+        ("征地补偿太低，四个乡镇的群众把县政府大门围了。", "I"),
+        ("厂里拖欠三个月工资，整个三车间的工人都堵在厂门口要说法。", "III"),
+        ("附近几个村的村民去养猪场门口堵着，要求停止排污。", "III"),
+        # onlookers round an accident are no crowd over a grievance
+        ("路口有人被车撞了吗？路过看到围了一圈人，也不晓得伤得重不重。", "IV"),
+        # a local kind of place qualified as elsewhere is elsewhere
+        ("听说外地化工厂爆炸死了十几个人，我们这边的化工厂安全吗？", "IV"),
+        # decades ago, and "当时" after a past year
+        ("奶奶说七十年代白沙河发大水，冲走了好几百人。", "IV"),
+        ("还记得1991年那次山洪吗？当时死了二十多个人。", "IV"),
+        # a response level written into a plan is no response started
+        ("《云岭县防汛应急预案》修订：发生溃坝险情时启动一级响应，欢迎提出意见。", "IV"),
+        # a county-wide blackout after a disaster
+        ("地震后全县大停电第二天了，好多乡镇到处是塌方。", "I"),
+    ],
+)
+def test_phrasings_of_scale_seen_in_the_fourth_probe(text: str, expected: str) -> None:
+    assert grade(text) == expected

@@ -228,3 +228,17 @@ def test_a_post_below_the_grading_threshold_is_flagged_for_an_analyst_not_graded
     clf.manifest = {"calibration": {"major_from_model": 0.93}}
     [u] = HybridAnalyzer(load_reference_cached(), clf).analyze([item(FIGURELESS_DISASTER)])
     assert not u.explanation.get("suspected_major")
+
+
+def test_a_toll_the_rules_place_elsewhere_is_not_graded_by_the_model():
+    # given a model sure of a major incident, calibrated to grade figure-less posts at 0.9
+    clf = FakeClassifier(out(sev="II", p=0.97))
+    clf.manifest = {"calibration": {"major_from_model": 0.9, "lift_to_iii": 0.9}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    # when the post's toll happened in the next county and ours only checks its own hazards
+    [s] = an.analyze([item("邻县暴雨致十余人遇难后，我县迅速组织对地质灾害点开展拉网式排查，确保安全度汛。")])
+    # then the model, which reads the number but not where, starts no 5-hour clock
+    assert s.severity == "IV"
+    # while the same words about our own county are graded by the toll itself
+    [t] = an.analyze([item("石门镇暴雨致十余人遇难，县里正在组织救援。")])
+    assert t.severity == "II"
