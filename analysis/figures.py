@@ -337,7 +337,7 @@ _FOUND_MORE = re.compile(rf"(?:又|另|还)(?:发现|找到|挖出|抬出|搜寻
 _ROLE_COUNT = re.compile(rf"(?P<num>{NUM})(?:个|名|位)(?:婶子|孩子|老人|工人|村民|乘客|学生|亲戚|帮工|客人|人)")
 _FAMILY = re.compile(rf"一家(?P<num>{NUM})口")
 _ALL_LOST = re.compile(r"全(?:都|部)?没了|都没了|一个都没(?:能)?(?:出来|救出来|活下来|救回来|跑出来)|无一生还|全部遇难|都遇难了?|全部身亡|全死了|都死了")
-_BELONGINGS = re.compile(r"房子|钱|积蓄|家当|庄稼|粮食|东西|工作|收入|存款|地")
+_BELONGINGS = re.compile(r"房子|钱|积蓄|家当|庄稼|粮食|东西|工作|收入|存款|土地|田地|责任田")
 # whole units turning out over a grievance, told by the unit: "五六个小区的业主全到镇政府门口了",
 # "三个乡镇的群众把县政府围得水泄不通", "整个二车间的工人…聚在厂门口"; people per unit, a low estimate
 _UNIT_TURNOUT = re.compile(

@@ -411,6 +411,8 @@ def test_phrasings_of_scale_seen_in_session_7s_writers_posts(text: str, expected
         # families lost together, counted by their size; the same family named twice is one
         ("老杨家一家四口回老家吃酒，半路车子冲下河坎，一家四口全没了。", "III"),
         ("大伯一家五口、二叔一家四口，还有来帮忙的两个亲戚，全都没了。", "II"),
+        # a family lost in an earthquake (地震 is no belonging)
+        ("山体垮塌压住了半山腰的老屋，刘家一家四口在地震中全没了。", "III"),
         # a family's belongings lost is no toll
         ("一场大火，他们一家五口的房子和积蓄全没了。", "IV"),
         # whole units out over a grievance, estimated by the unit
