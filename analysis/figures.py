@@ -342,7 +342,7 @@ _BELONGINGS = re.compile(r"房子|钱|积蓄|家当|庄稼|粮食|东西|工作|
 # "三个乡镇的群众把县政府围得水泄不通", "整个二车间的工人…聚在厂门口"; people per unit, a low estimate
 _UNIT_TURNOUT = re.compile(
     rf"(?P<num>{NUM}|好几|几|多|数|各)个(?P<unit>乡镇|镇|乡|村民小组|村|小区|工厂|厂|车间)(?:的)?(?:村民|业主|工人|群众|居民|职工|员工|人|老乡|住户|老百姓)"
-    r"|(?:整个|全)(?P<unit2>县|镇|乡|村民小组|[一二三四五六七八九十\d]?车间|工厂|厂|栋楼)(?:的)?(?:村民|业主|工人|群众|居民|职工|员工|人|老少|老小|百姓)")
+    r"|(?:整个|全)(?:[一二三四五六七八九十\d](?=车间))?(?P<unit2>县|镇|乡|村民小组|车间|工厂|厂|栋楼)(?:的)?(?:村民|业主|工人|群众|居民|职工|员工|人|老少|老小|百姓)")
 # "N个村的村民" are people from N villages, not all of them (a few dozen each); "全镇的人" is everyone
 _UNIT_PEOPLE = {"乡镇": 300, "镇": 300, "乡": 300, "村": 30, "小区": 50, "工厂": 50, "厂": 50, "车间": 20,
                 "村民小组": 20}
@@ -630,6 +630,12 @@ def _past_year(s: str, year: int) -> bool:
 FIRM_DISCOUNTS = ("辟谣", "否认", "演练", "回顾/纪念", "累计统计", "阈值", "假设", "预防性")
 
 
+def _in_sentence_or_title(rx: re.Pattern[str], text: str, sent: tuple[int, int],
+                          sents: list[tuple[int, int]]) -> bool:
+    """``rx`` occurs in the sentence or in the post's first sentence (its title): a drill, a plan."""
+    return bool(rx.search(text, *sent) or (sents and rx.search(text, *sents[0])))
+
+
 def _corrected(text: str, sent: tuple[int, int], pos: int) -> bool:
     """The count follows the sentence's refutation and a verified figure's marker: "网传…死了
     20多人不实 经核实事故造成4人死亡" (but not "谣言称死了30人")."""
@@ -665,11 +671,10 @@ def _discount_reason(text: str, sent: tuple[int, int], places: list[tuple[int, s
     # 去年的事" must not start a clock)
     near = clause + prev
     if _THEN.match(clause) and sent[0] > 0:
-        before = _sentence_of(sents, sent[0] - 1) if sents else (0, 0)
-        near += text[before[0]:sent[0]]
+        near += text[_sentence_of(sents, sent[0] - 1)[0]:sent[0]]
     if (_RETRO_WEAK.search(near) or _past_year(near, year)) and not _NOW.search(near):
         return "所述为过去发生的事"
-    if _DRILL.search(s) or (sents and _DRILL.search(text, *sents[0])):
+    if _in_sentence_or_title(_DRILL, text, sent, sents):
         return "所在句（或标题）为演练"
     if _PERIOD_TOTAL.search(text, sent[0], pos) or _STATS.search(s) or _PERIOD_COUNTY.search(clause):
         return "所述为一段时期的累计统计，非单一事件"
@@ -1043,8 +1048,7 @@ def _unit_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[tuple[re
                   or _CROWD_SCENE.search(text, a, b) or _ALL_CAME.search(text, m.end(), b))
         if not acting or _FESTIVE.search(text, a, b):
             continue
-        unit = m.group("unit") or m.group("unit2") or ""
-        unit = "车间" if unit.endswith("车间") else unit
+        unit = m.group("unit") or m.group("unit2")
         if m.group("num") is None:
             n = 1
         elif m.group("num") == "各":
@@ -1053,7 +1057,7 @@ def _unit_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[tuple[re
             n = _value(m.group("num"))[0] or 0
         if n:
             sizes = _UNIT_PEOPLE if m.group("unit") else _WHOLE_UNIT_PEOPLE
-            yield m, n * sizes.get(unit, 20)
+            yield m, n * sizes[unit]
 
 
 def _village_turnouts(text: str, sents: list[tuple[int, int]]) -> Iterable[re.Match[str]]:
@@ -1185,8 +1189,7 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         if _RESPONSE_ENDED.search(text, max(0, m.start() - 14), m.start() + 2):
             skipped.append(f"{m.group()}：应急响应已解除/下调")
             continue
-        a, b = _sentence_of(sents, m.start())
-        if _PLAN.search(text, a, b) or (sents and _PLAN.search(text, *sents[0])):
+        if _in_sentence_or_title(_PLAN, text, _sentence_of(sents, m.start()), sents):
             skipped.append(f"{m.group()}：预案/制度中的规定，并非已启动")
             continue
         raw_lvl = m.group(1) or m.group(2)
