@@ -215,8 +215,10 @@ _GRIEVANCE = re.compile(
     r"没拿到|没发|不发|没给|不给|不退|欠|克扣|跑路|跑了|暴雷|爆雷|烂尾|延期交房|骗|租金|征地款|遣散费|"
     r"(?:政府|县委|局|信访|乡里|镇里)[^，。！？]{0,3}(?:门口|大门|大院)|黑臭|发臭|恶臭|臭得|异味|没补|补缴|承诺的|养老钱|存款|积蓄|取不出|不让|没人管|没用|交代|赔|打起来|推人|推搡|抢|罚款|管理费|乱收费|多收|"
     r"异议|不同意|反对|强占|占地|偷排|排污|煤灰|罢运|躺在|跪在|堵住|堵了|堵到|堵得|围了|围住|围到|围在|围起来|份子钱|焚烧厂|垃圾场|填埋场|渗滤液|化工项目|负责|不露面|没人出来|没有一个领导|"
-    r"死在|真相|扔石头|砸警车|砸车|举着牌子|举牌"
+    r"死在|真相|扔石头|砸警车|砸车|举着牌子|举牌|彻查|严惩|质问|隐瞒|联名(?:请求|上书|呼吁|写信|信|请愿)"
 )
+# a count of people who are not (yet) there: a chat group's members, a gathering planned
+_NOT_THERE = re.compile(r"准备|打算|计划|商量|约好|相约|扬言|(?:群|群里|群内)(?:已经?|现在|目前)?(?:有|共|达到?)?[\d一二两三四五六七八九十百千几数上]")
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
 _PRESENT_IN_HAZARD = re.compile(
     rf"(?:井下|洞内|隧道内|隧洞内|坑道内|巷道内|废墟下|废墟里|楼内|水中)(?:共|还|仍|尚)?有?"
@@ -440,12 +442,38 @@ _STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|�
 # casualties stated without a number
 _HEAVY_TOLL = re.compile(r"死了好多人|死了很多人|死了不少人|死了一大片|好多人遇难|很多人遇难|死伤无数|死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
-_VICIOUS_WEAK = re.compile(r"体罚|罚(?:孩子|学生|娃)[^，。！？]{0,8}跪|拳打脚踢|推倒|强拆|按地上|逃逸|拖出来|摔晕|打晕|打破|头破血流|打骨折|打断|辱骂|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕")
-_ATTENTION = re.compile(r"(?:转发|播放|点赞|评论)(?:量)?(?:已经?)?(?:超过|超|达|破|上|了)?(?:好几|几|数)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|视频火了|传疯了|转疯了|传遍|到处都在转|转得到处都是|传得到处都是|全县(?:的群)?都在(?:传|议论|转)|整个县都在传|传开了|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
-_COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|(?<!失)联名|群体性|"
+_VICIOUS_WEAK = re.compile(r"体罚|罚(?:孩子|学生|娃)[^，。！？]{0,8}跪|拳打脚踢|推倒|强拆|按地上|逃逸|拖出来|摔晕|打晕|打破|头破血流|打骨折|打断|辱骂|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕|喝农药|喝了农药|喝药自杀|服药自杀|上吊|自杀|轻生|寻短见")
+# violence among the weak cues: with a death it is a homicide, a 恶性事件 however few died
+_VIOLENCE = re.compile(r"殴|打人|暴打|拳打脚踢|暴力|霸凌|欺凌|头破血流|打骨折|打断|打晕")
+_ATTENTION = re.compile(r"(?:转发|播放|点赞|评论)(?:量)?(?:已经?)?(?:超过|超|达|破|上|了)?(?:好几|几|数)?(?:[\d一二三四五六七八九十百千]+万|万)|热搜|视频火了|传疯了|转疯了|传遍|到处都在转|转得到处都是|传得到处都是|全县(?:的群)?都在(?:传|议论|转)|整个县都在传|传开了|刷屏|广泛关注|高度关注|引发热议|引发关注|持续发酵|疯传|全网|舆论哗然|(?:在)?网(?:上|络上)(?:广泛|大量)?(?:流传|传播|发酵)|视频(?:在[^，。]{0,6})?流传|广泛传播|(?:顶|冲|上)(?:上|了)?热门|播放量|阅读量|引(?:起|发)了?(?:很大|极大|巨大|广泛|大量|不少|众多|社会|网友|网民|公众|强烈)的?(?:关注|热议|讨论|愤慨|围观)|(?:网上|网络上|朋友圈|抖音|微博|快手)(?:上)?(?:已经?|都)?传开|网友热议|转发过万|上万转发|网友愤怒|众怒|视频曝光|被曝光|央视|人民日报|新华社")
+_COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|请愿|信访)|(?<!失)联名(?!卡|款|版|产品|商品|合作|推出|礼盒)|群体性|"
+                         # "沿岸村民集体到环保局反映", "商户集体找到市场监管局，投诉…": going there together
+                         r"集体(?:到|去|前往|找到?|来到|跑到|赶到)[^。！？]{0,20}?(?:投诉|反映|上访|维权|讨薪|讨说法|要说法|请愿|信访|举报|抗议)|"
                          r"(?:村民|业主|工人|工友|家长|居民|群众|农民工|职工|商户|投资人|储户|老人)们[^，。！？]{0,10}?"
                          r"(?:去|到|找)[^，。！？]{0,6}?(?:政府|信访|局|讨说法|要说法|上访|维权|报案)|"
-                         r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人)")
+                         r"(?<![\d零〇一二两三四五六七八九十百千万])(?:众多|大批|大量|一群|几十|数十|上百|数百|多名|很多)(?:业主|家长|村民|工人|农民工|居民|群众|商户|职工|学生|老人|"
+                         r"储户|投资人|考生|租户|乘客|患者|摊贩|商家|购房者|债权人|受害人|家属)")
+# many fall ill together, told without a count: "一个班的孩子上吐下泻", "好几个小区的居民喝了拉肚子",
+# "多名学生午餐后呕吐腹泻" — a group poisoning (数十人中毒 is 较大); fever alone is no sign (a flu season)
+_MASS_ILL = re.compile(
+    r"(?<![\d零〇一二两三四五六七八九十百千万])"
+    r"(?:很多|好多|许多|大批|一大批|不少|一群|大量|成批|众多|多名|全班|一个班|整个班|半个班|好几个班|多个班级?|"
+    r"(?:好几|几|多)个(?:小区|村|班|班级|学校))"
+    r"[^，。！？；]{0,8}?(?:学生|孩子|小孩|娃|幼儿|小朋友|同学|村民|居民|人|工人|员工|职工|宾客|客人|食客|游客|老人|顾客|住户|业主)"
+    r"[^。！？；]{0,16}?(?:中毒|呕吐|上吐下泻|腹泻|拉肚子|腹痛|肚子疼|肚子痛|皮疹|出疹|起疹|头晕恶心)")
+# a group in a clash over a grievance, uncounted: "村民因征地补偿和施工方起冲突" (a 群体性事件);
+# "两户村民…发生争执", "一名业主和保安起冲突" are a few people, and "避免发生冲突" none
+_GROUP_CLASH = re.compile(
+    r"(?<![\d一二两三四五六七八九十几某个名位户])(?:村民|居民|业主|工人|群众|商户|摊贩|农民工|职工|家属|家长)(?:们)?"
+    r"[^，。！？；]{0,14}?(?:与|和|跟|同)[^，。！？；]{0,12}?(?<![没未免止])(?:发生|起|爆发)?了?(?:肢体)?(?:冲突|打起来|打了起来|械斗|对峙)")
+_CLASH_AVERTED = re.compile(r"没|未|避免|防止|以免|不要|防范|化解")
+# a desperate act where the grievance is aimed: "当事人在法院门口喝农药" (以极端方式维权)
+_EXTREME_PROTEST = re.compile(
+    r"(?:政府|法院|信访|县委|派出所|局|公司|医院|卫生院|学校|工地|售楼[处部]|项目部)[^。！？]{0,12}?"
+    r"(?:喝农药|喝了农药|喝药|服毒|自焚|割腕|跳楼|上吊|自杀|轻生|寻短见)")
+# violence named in a campaign, not an incident: "防欺凌主题教育", "预防自杀和轻生", "打击拐卖"
+_PREVENTION = re.compile(r"(?:防|预防|防范|反|打击|远离|拒绝|杜绝|严禁|禁止|防止|如何应对|识别)[^，。！？；]{0,3}$")
+_PREVENTION_AFTER = re.compile(r"(?:[和与及、][\u4e00-\u9fff]{1,3})?(?:主题|教育|宣传|讲座|知识|专项|整治|演练|课|防范|预防)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移|全部转移出来|都救出来了|全部救出来")
 # where being trapped is deadly in itself (a mine, rubble, a fire, rising water on a roof):
 # a village cut off by a flood is trapped in a hazard too, but is no 重大 event by that alone
@@ -778,6 +806,8 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         if key in seen:
             return
         seen.add(key)
+        if kind == "gathered" and strong and _NOT_THERE.search(text, span[0], span[1]):
+            strong = False  # "维权群里三百多人，准备去县里上访": members and a plan, a collective complaint
         pos = span[0] if kw_pos is None else min(span[0], kw_pos)
         sent = _sentence_of(sents, pos)
         reason = _discount_reason(text, sent, places, pos, sents, year)
@@ -1198,12 +1228,16 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("emergency_response", m, lvl)
     for m in _QUAKE.finditer(text):
         take("earthquake_magnitude", m, float(m.group("mag")))
-    for m in _VICIOUS_STRONG.finditer(text):
-        take("vicious", m, m.group())
-    for m in _VICIOUS_WEAK.finditer(text):
-        take("vicious_minor", m, m.group())
+    for name, rx in (("vicious", _VICIOUS_STRONG), ("vicious_minor", _VICIOUS_WEAK)):
+        for m in rx.finditer(text):
+            if _PREVENTION.search(text, max(0, m.start() - 6), m.start()) or _PREVENTION_AFTER.match(text, m.end()):
+                skipped.append(f"{m.group()}：宣传教育/防范语境，并非发生的事件")
+                continue
+            take(name, m, m.group())
     for m in _HEAVY_TOLL.finditer(text):
         take("heavy_toll", m, m.group())
+    for m in _MASS_ILL.finditer(text):
+        take("mass_illness", m, m.group())
     for m in _UNKNOWN_TOLL.finditer(text):
         take("unknown_toll", m, m.group())
     for m in _STATED_GRADE.finditer(text):
@@ -1224,6 +1258,13 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
         take("protest", m, m.group())
     for m in _village_turnouts(text, sents) if grievance else ():
         take("village_turnout", m, m.group())
+    for m in _EXTREME_PROTEST.finditer(text) if grievance else ():
+        take("extreme_protest", m, m.group())
+    for m in _GROUP_CLASH.finditer(text) if grievance else ():
+        if _CLASH_AVERTED.search(m.group()) or _CLASH_AVERTED.search(text, max(0, m.start() - 6), m.start()):
+            skipped.append(f"{m.group()}：冲突并未发生（避免/没有）")
+            continue
+        take("group_clash", m, m.group())
     for m in _group_turnouts(text, sents) if grievance else ():
         take("group_turnout", m, m.group())
     best = max(_unit_turnouts(text, sents) if grievance else (), key=lambda x: x[1], default=None)
@@ -1297,6 +1338,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         at_least("II", f"{poisoned}人中毒/发病（百人以上）")
     elif poisoned >= 10:
         at_least("III", f"{poisoned}人中毒/发病（数十人）")
+    if f.cues.get("mass_illness") and poisoned < 10:
+        at_least("III", f"多人集体发病/中毒（{f.cues['mass_illness']}），人数未明（按数十人计）")
     if f.cues.get("epidemic"):
         cue = str(f.cues["epidemic"])
         # a whole town falling ill, or schools closed over it, is 重大 however few are counted
@@ -1326,6 +1369,10 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
     if unit and unit[1] > gathered:
         g = "I" if unit[1] >= 1000 else "II" if unit[1] >= 100 else "III"
         at_least(g, f"{unit[0]}出动维权，按单位估计约{unit[1]}人以上")
+    if f.cues.get("extreme_protest"):
+        at_least("III", f"以极端方式维权（{f.cues['extreme_protest']}）")
+    if f.cues.get("group_clash") and not gathered:
+        at_least("III", f"群体冲突（{f.cues['group_clash']}），人数未明（按数十人计）")
     if f.cues.get("group_turnout") and not gathered and not complainants:
         at_least("III", f"群体聚集维权（{f.cues['group_turnout']}），人数未明（按数十人计）")
     evacuated = f.evacuated or 0
@@ -1365,6 +1412,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
     attention = attention or bool(_ATTENTION.search(text))
     if f.cues.get("vicious"):
         at_least("III", f"恶性事件（{f.cues['vicious']}）")
+    elif f.cues.get("vicious_minor") and deaths and _VIOLENCE.search(str(f.cues["vicious_minor"])):
+        at_least("III", f"暴力致人死亡（{f.cues['vicious_minor']}，死亡{deaths}人）")
     elif f.cues.get("vicious_minor") and attention:
         at_least("III", f"引发广泛关注的恶性事件（{f.cues['vicious_minor']}）")
 

@@ -435,3 +435,42 @@ def test_phrasings_of_scale_seen_in_session_7s_writers_posts(text: str, expected
 )
 def test_phrasings_of_scale_seen_in_the_fourth_probe(text: str, expected: str) -> None:
     assert grade(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # many fall ill together, told without a count (数十人中毒 is 较大)
+        ("云岭一中食堂午饭后很多学生上吐下泻，救护车来了好几趟。", "III"),
+        ("县城自来水突然发黄发臭，好几个小区的居民都说喝了拉肚子。", "III"),
+        ("龙泉小学多名学生食用学校午餐后出现呕吐腹泻症状，已送县人民医院治疗。", "III"),
+        # one child, or a flu season, is no group poisoning
+        ("我家孩子吃了学校的饭有点拉肚子，不知道是不是饭菜不卫生。", "IV"),
+        # going to an office together to complain is a collective complaint
+        ("东坝化工厂又在偷偷排污，沿岸村民集体到环保局反映。", "III"),
+        ("城关镇新华路商户集体找到县市场监管局，投诉市场管理方乱收费。", "III"),
+        # attention said in more ways, with an act of violence or a death
+        ("云岭一中一名学生被多名同学围殴的视频在网上传开，引起很大关注。", "III"),
+        ("东坝中学一名女生在宿舍被同学殴打致重伤，施暴视频在网上流传。", "III"),
+        ("某中学学生跳楼身亡，家长质疑学校隐瞒真相，事情在网上引起很大关注。", "III"),
+        # a fight that kills is a homicide, however few die
+        ("县公安局通报：城关镇某KTV发生一起斗殴事件，造成2人死亡、1人受伤。", "III"),
+        # a group clash over a grievance; a clash of two neighbours, or one avoided, is not
+        ("西山村村民因为征地补偿和施工方起冲突，多人受伤，有人被打进医院。", "III"),
+        ("两名村民因宅基地和邻居发生冲突，派出所已调解。", "IV"),
+        ("为避免村民与施工方发生冲突，镇里派人现场协调补偿问题。", "IV"),
+        # a desperate act where the grievance is aimed
+        ("县法院执行局涉嫌违规查封，当事人在法院门口喝农药，被送医抢救。", "III"),
+        # a chat group's members and a planned petition are a collective complaint, no crowd yet
+        ("业主发现开发商偷换建材，维权群里三百多人，准备去县里上访。", "III"),
+        ("三百多名村民今天到县政府上访，要求公开补偿款。", "II"),
+        # 联名 of a petition counts; a co-branded product does not
+        ("几百名学生每天要走十几里山路上学，家长们联名请求恢复村小。", "III"),
+        ("众多储户存款无法取出，现在每天都有人去信用社门口讨说法。", "III"),
+        # violence named in a campaign is no incident
+        ("东坝中学开展防欺凌主题教育，相关视频在网上流传，获得家长点赞。", "IV"),
+        ("云岭一中举办讲座，教孩子们如何预防自杀和轻生，讲座视频播放量很高。", "IV"),
+    ],
+)
+def test_phrasings_of_scale_written_for_session_9(text: str, expected: str) -> None:
+    assert grade(text) == expected
