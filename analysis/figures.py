@@ -321,7 +321,7 @@ _SURVIVORS = re.compile(
 _GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
 _MOURNING = re.compile(r"不行了|疫情|怪病|头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
 # a crowd sized by estimate in a sentence that says a crowd is there: "…门口人山人海…我估计不下两千人"
-_CROWD_ESTIMATE = re.compile(rf"(?:{_ESTIMATE_BEFORE})(?:也|都|得)?(?:有)?(?P<num>{NUM})(?:号人|多人|人)|"
+_CROWD_ESTIMATE = re.compile(rf"(?:{_ESTIMATE_BEFORE})(?:也|都|得)?(?:有)?(?P<num>{NUM})(?:号人|多人|人|(?=[，,。！？!?；;\s]|$))|"
                              rf"(?P<num2>{NUM})(?:号人|多人|人)(?:{_ESTIMATE_AFTER})")
 _CROWD_SCENE = re.compile(r"围得|堵死|人山人海|水泄不通|站满|挤满|坐满|围满|堵满|堵死|乌泱泱|全是人|黑压压|围了|围住|堵了|堵住|聚集|聚在|门口|维持秩序|上街")
 # a whole town or several villages moved out: thousands
@@ -474,6 +474,9 @@ _EXTREME_PROTEST = re.compile(
 # violence named in a campaign, not an incident: "防欺凌主题教育", "预防自杀和轻生", "打击拐卖"
 _PREVENTION = re.compile(r"(?:防|预防|防范|反|打击|远离|拒绝|杜绝|严禁|禁止|防止|如何应对|识别)[^，。！？；]{0,3}$")
 _PREVENTION_AFTER = re.compile(r"(?:[和与及、][\u4e00-\u9fff]{1,3})?(?:主题|教育|宣传|讲座|知识|专项|整治|演练|课|防范|预防)")
+# a village (or half of one) buried or swept away: dozens of lives, whether or not anyone is counted yet
+_VILLAGE_BURIED = re.compile(r"(?:半个|整个|大半个|全)(?:村子|村|寨子|寨|村民小组|组)(?:的房子)?(?:都|全|全都|几乎)?(?:被)?"
+                             r"(?:泥石流|山洪|洪水|滑坡|塌方)?(?:埋了|掩埋|埋没|埋|冲没了|冲走了|冲垮了|冲毁|淹没了?|夷为平地)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移|全部转移出来|都救出来了|全部救出来")
 # where being trapped is deadly in itself (a mine, rubble, a fire, rising water on a roof):
 # a village cut off by a flood is trapped in a hazard too, but is no 重大 event by that alone
@@ -1236,6 +1239,8 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
             take(name, m, m.group())
     for m in _HEAVY_TOLL.finditer(text):
         take("heavy_toll", m, m.group())
+    for m in _VILLAGE_BURIED.finditer(text):
+        take("village_buried", m, m.group())
     for m in _MASS_ILL.finditer(text):
         take("mass_illness", m, m.group())
     for m in _UNKNOWN_TOLL.finditer(text):
@@ -1304,6 +1309,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
             at_least("II", f"{label}（10–29人）")
         elif toll >= 3:
             at_least("III", f"{label}（3–9人）")
+    if f.cues.get("village_buried") and not f.no_casualties and not f.rescued:
+        at_least("II", f"村庄被埋/被冲（{f.cues['village_buried']}），伤亡可能重大")
     if f.cues.get("heavy_toll"):
         at_least("II", f"伤亡惨重（{f.cues['heavy_toll']}），人数未明")
     elif f.cues.get("unknown_toll") and not f.no_casualties:

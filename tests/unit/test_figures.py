@@ -467,6 +467,13 @@ def test_phrasings_of_scale_seen_in_the_fourth_probe(text: str, expected: str) -
         # 联名 of a petition counts; a co-branded product does not
         ("几百名学生每天要走十几里山路上学，家长们联名请求恢复村小。", "III"),
         ("众多储户存款无法取出，现在每天都有人去信用社门口讨说法。", "III"),
+        # a crowd estimated without its classifier (少说也有上千)
+        ("今天县政府门口来了黑压压一片人，少说也有上千，都是青松新城的业主。", "I"),
+        ("县医院排队的人少说也有上百，等了一上午。", "IV"),
+        # half a village buried: dozens of lives whether or not anyone is counted yet
+        ("北岭村后山泥石流，半个村子被埋了，现在还有很多人没找到，太惨了。", "II"),
+        ("洪水把整个村子的房子都冲毁了，好在村民提前转移，无人员伤亡。", "IV"),
+        ("十年前那场泥石流，半个村子都埋了。", "IV"),
         # violence named in a campaign is no incident
         ("东坝中学开展防欺凌主题教育，相关视频在网上流传，获得家长点赞。", "IV"),
         ("云岭一中举办讲座，教孩子们如何预防自杀和轻生，讲座视频播放量很高。", "IV"),
