@@ -242,3 +242,19 @@ def test_a_toll_the_rules_place_elsewhere_is_not_graded_by_the_model():
     # while the same words about our own county are graded by the toll itself
     [t] = an.analyze([item("石门镇暴雨致十余人遇难，县里正在组织救援。")])
     assert t.severity == "II"
+
+
+def test_a_news_report_of_an_accident_is_not_negative_but_the_same_words_from_a_user_are(ref):
+    text = "今日上午，城关镇新华路一电动车与货车相撞，造成1人死亡，事故原因正在调查。"
+    a = HybridAnalyzer(ref, FakeClassifier(out(sent="negative", p=0.95)))
+    [news] = a.analyze([item(text, platform="news")])
+    [weibo] = a.analyze([item(text, platform="weibo")])
+    assert news.sentiment == "neutral"
+    assert any("新闻网站的报道" in x for x in news.explanation["rules"])
+    assert weibo.sentiment == "negative"
+
+
+def test_a_news_report_can_still_be_positive(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(sent="positive", p=0.9)))
+    [s] = a.analyze([item("县人民医院开通夜间门诊，群众看病更方便了。", platform="news")])
+    assert s.sentiment == "positive"
