@@ -11,7 +11,7 @@
   below that, down to a second calibrated threshold, the post keeps its grade and is
   flagged ``suspected_major`` (疑似重大，请研判核实) for an analyst;
 - township: the gazetteer (the model has no map);
-- disposition: the model, overridden by hard rules (I/II → major_issue, rumor cues → rumor);
+- disposition: the model, overridden by hard rules (I–III → major_issue, rumor cues → rumor);
 - embedding: the model's sentence vector, used for event grouping.
 """
 
@@ -172,7 +172,9 @@ class HybridAnalyzer:
         disposition: str | None = None if disp_model == "none" else disp_model
         if r.rumor or r.disposition == "rumor":
             disposition = "rumor"
-        elif SEVERITY_RANK[severity] <= 2:
+        elif SEVERITY_RANK[severity] <= 3:
+            # 较大 and graver: 重大问题, 调查处置情况及时发布 (every writer of our labeled posts
+            # gives most III posts major_issue: 0.69 -> 0.73 on our validation sets)
             disposition = "major_issue"
         elif disposition is None and r.disposition and o.disposition.get("none", 0) < 0.6:
             disposition = r.disposition

@@ -258,3 +258,11 @@ def test_a_news_report_can_still_be_positive(ref):
     a = HybridAnalyzer(ref, FakeClassifier(out(sent="positive", p=0.9)))
     [s] = a.analyze([item("县人民医院开通夜间门诊，群众看病更方便了。", platform="news")])
     assert s.sentiment == "positive"
+
+
+def test_a_较大_event_calls_for_an_investigation_not_hardship_relief(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(sent="negative", disp="hardship", p=0.9)))
+    [big] = a.analyze([item("东坝工业园区某企业拖欠工资，数十名工人围堵公司大门讨薪。")])
+    [small] = a.analyze([item("我在东坝工业园区打工，老板拖欠我两个月工资，希望帮忙讨回。")])
+    assert big.severity == "III" and big.disposition == "major_issue"
+    assert small.severity == "IV" and small.disposition == "hardship"
