@@ -266,3 +266,9 @@ def test_a_较大_event_calls_for_an_investigation_not_hardship_relief(ref):
     [small] = a.analyze([item("我在东坝工业园区打工，老板拖欠我两个月工资，希望帮忙讨回。")])
     assert big.severity == "III" and big.disposition == "major_issue"
     assert small.severity == "IV" and small.disposition == "hardship"
+
+
+def test_praise_of_an_ordinary_matter_needs_no_response(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(sent="positive", disp="hardship", p=0.9)))
+    [s] = a.analyze([item("感谢龙泉镇卫生院的医生，半夜出诊救了我家老人一命！")])
+    assert s.sentiment == "positive" and s.severity == "IV" and s.disposition is None
