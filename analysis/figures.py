@@ -153,13 +153,13 @@ KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poison
          "hospitalized", "evacuated", "gathered", "households")
 
 _KIND_TERMS: dict[str, str] = {
-    "deaths": r"伤重不治|不治身亡|(?<![可医])不治(?!之症)|死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
+    "deaths": r"再也没(?:有|能)?回来|伤重不治|不治身亡|(?<![可医])不治(?!之症)|死亡失踪人数|死亡失联人数|死亡和失踪|死亡失踪|死亡失联|遇难失联|死亡人数|遇难人数|遇难者遗体|遗体|死亡|遇难者?|身亡|罹难者?|丧生|殒命|丧命|不幸离世|去世|溺亡|死者|亡故|抢救无效|当场死了|死了|"
               r"[烧毒砸压淹炸撞闷摔冻吃呛电砍捅勒掐踩轧碾]死了?|牺牲|没能?救(?:回来|活|过来|上来)|没(?:能)?抢救过来|没能?跑出来|没能?逃出来|都?没气了|没了气|(?:已经?)?没有生命体征|无生命体征|无生还可能|没有生还可能|(?<=[个人名位子娃生工民属庭，, ])(?:就这么|就|全都|都|全|全部|当场|已经|也){0,2}没了(?![钱家工地房车饭水电])|当场(?:就)?走了",
     "seriously_injured": r"受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|摔伤|跌伤|扭伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
     "trapped": r"没有出来|没有上来|被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
     "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
-    "poisoned": r"病例|阳性|胸闷|咳嗽|呼吸困难|红疹|皮疹|瘙痒|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
+    "poisoned": r"一个接一个(?:地)?倒下|接连倒下|倒了一大片|病例|阳性|胸闷|咳嗽|呼吸困难|红疹|皮疹|瘙痒|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适",
     "hospitalized": r"送(?:县|镇|乡|市|州)[\u4e00-\u9fff]{0,3}(?:医院|卫生院)|(?:进了|住进了?|送进了?)[\u4e00-\u9fff]{0,4}(?:医院|卫生院)|就医|送来|送过来|(?:送到|送往|送进|送至|拉到|转到)[\u4e00-\u9fff]{0,5}(?:医院|卫生院|诊所|急诊)|就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
     "evacuated": r"撤(?=了?(?:好几|几|数|上|近|约)?[\d一二两三四五六七八九十百千万]+[余多]?(?:人|号人|名|户))|扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|撤了出来|撤出来|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
     "gathered": r"(?:县|镇|乡)?(?:政府|县委|信访局|信访办|售楼[处部]|厂|公司|局|信用社|银行)(?:大?门口|大门|大院|楼下)|聚集(?!性|地)|上街|打起来|打了起来|罢工|罢运|罢市|罢课|围得|堵得|堵到|围到|涌到|涌向|"
@@ -303,11 +303,11 @@ _COUNT_NEXT_RISE = re.compile(
     + _NEXT_COUNT_HEAD + r"(?=了|[，,。！？!?；;\s]|$)"
 )
 # the dead counted by what they left: "我数了二十三张遗像", "16座新坟"
-_MEMORIALS = re.compile(rf"(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)|(?:白布盖着的|盖着白布的)(?:已经)?(?:排了|有|抬出来了?)?(?P<num2>{NUM})(?:个|具|人)")
+_MEMORIALS = re.compile(rf"数(?:到|了)(?:第)?(?P<num3>{NUM})(?:个|具)|(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)|(?:白布盖着的|盖着白布的)(?:已经)?(?:排了|有|抬出来了?)?(?P<num2>{NUM})(?:个|具|人)")
 _NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
 _MEMORIAL_WORDS = re.compile(r"白布|遗像|新坟|棺材|遗体|骨灰盒|尸体")
 _SURVIVOR_WORDS = re.compile(r"活下来|救出来的|生还|幸存|获救的|活着的")
-_ESTIMATE_BEFORE = "估计|估摸|少说|起码|至少|不下|足有|怕有|得有|足足"  # 少说上千人
+_ESTIMATE_BEFORE = "估计|估摸|往少了?说|保守估计|少说|起码|至少|不下|足有|怕有|得有|足足"  # 少说上千人
 _ESTIMATE_AFTER = "只多不少|都不止|打不住"  # 上千人只多不少
 _ESTIMATE_WORDS = re.compile(f"{_ESTIMATE_BEFORE}|{_ESTIMATE_AFTER}")
 # those not among the survivors: "车上二十几个游客，活下来的只有六个", "中巴上十六个人，只活下来三个",
@@ -319,7 +319,7 @@ _SURVIVORS = re.compile(
     rf"(?:只|仅|才)(?:有)?(?P<alive3>{NUM})(?:个|名|位)?(?:人)?(?:生还|幸存|活下来|活了下来))")
 # "这次煤矿事故走了十九个人，今天头七": 走了 is a death only where mourning is spoken of
 _GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
-_MOURNING = re.compile(r"不行了|疫情|怪病|头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
+_MOURNING = re.compile(r"一夜之间|烧炭|煤气|一氧化碳|大火|火灾|着火|起火|坍塌|塌了|泥石流|洪水|不行了|疫情|怪病|头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
 # a crowd sized by estimate in a sentence that says a crowd is there: "…门口人山人海…我估计不下两千人"
 _CROWD_ESTIMATE = re.compile(rf"(?:{_ESTIMATE_BEFORE})(?:也|都|得)?(?:有)?(?P<num>{NUM})(?:号人|多人|人|(?=[，,。！？!?；;\s]|$))|"
                              rf"(?P<num2>{NUM})(?:号人|多人|人)(?:{_ESTIMATE_AFTER})")
@@ -354,7 +354,7 @@ _ALL_CAME = re.compile(r"(?:都|全都|全)(?:来|到|出来)了")
 _ONLOOKERS = re.compile(r"看到|看见|围观|看热闹|瞧见")
 _CUMULATIVE = re.compile(r"升至|升到|增至|增加到|上升|达到|累计|共|总数|人数")
 # lives counted: "十二条人命", "六条鲜活的生命"
-_LIVES = re.compile(rf"(?<!第)(?P<num>{NUM})条(?:鲜活的?)?(?:人命|生命)")
+_LIVES = re.compile(rf"(?<!第)(?<!捡回)(?<!救回)(?<!保住)(?P<num>{NUM})条(?:鲜活的?)?(?:人命|生命|命(?![令运题]))")
 # "一个都没上来", "一个也没救出来": none of the group counted before
 _NONE_OF = re.compile(r"一个(?:都|也)没(?:有|能)?(?=上来|出来|救|挖|找|跑|逃|活)")
 # a casualty term negated right before it: "12个孩子都没有受伤", "未造成人员伤亡"
@@ -392,10 +392,43 @@ _WE_GROUP = re.compile(rf"我们(?:是)?[^，。！？]{{0,20}}?[，,]?(?:共|�
 # precautionary moves before anything happened: "提前转移避险群众136人"
 _PRECAUTION = re.compile(r"提前|预防性|预先|演练")
 # a whole class: "一个班的孩子上吐下泻"
-_CLASS_GROUP = re.compile(r"(?:一|两|几|整)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|(?:整|大半|半)个年级|全年级|全校(?:的)?(?:孩子|学生|师生)?")
+_CLASS_GROUP = re.compile(r"(?:一|两|三|几|整|半)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|(?:整|大半|半)个年级|全年级|全校(?:的)?(?:孩子|学生|师生)?")
+def _class_size(group: str) -> int:
+    """A low estimate of the people in a class group: a class some twenty, half of one ten,
+    classes so many twenties, a (most of a) year group or a school a hundred or more."""
+    if "年级" in group or "全校" in group:
+        return 100
+    if group.startswith("半"):
+        return 10
+    n = {"两": 2, "三": 3, "几": 3}.get(group[:1], 1)
+    return 20 * n
+
+
 _QUOTE = re.compile(r"“[^”]{0,120}”|\"[^\"]{0,120}\"|「[^」]{0,120}」")
-_COUNTYWIDE = re.compile(r"(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|淹了|受灾|停电|停水|断电|断水)|全县(?:都|全部|大面积|大)?(?:受了?灾|被淹|淹了|停电|停水|断电|断水)|全县都遭(?:了|灾|殃)|全县没有一个乡镇|没有一个乡镇(?:跑得脱|幸免|逃过)|(?<![\d.])(?:[二三四五六七八九几数]?十|\d{2,})几?万(?:多|余)?人(?:受灾|饮水困难|停水|停电|断水|断电)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
+_COUNTYWIDE = re.compile(r"(?:几乎)?(?:每个|所有|各个)乡镇(?:都)?(?:有|出现|遭受|受灾|被淹|塌|停电|断电)|(?:整个|全)县城(?:都|全|几乎|基本)?(?:被淹|淹了|被水淹|泡在水里|一片汪洋|停电|断电|瘫痪)|县城(?:全|都)(?:被)?淹|县城(?:[和与跟及、][\u4e00-\u9fff]{1,6})?(?:也|都|全)(?:被)?(?:泡在水里|被淹|淹了)|全县到处都在(?:求救|告急)|整个[\u4e00-\u9fff]{0,3}县(?:都)?(?:完了|毁了|瘫痪了?|被淹了?|淹了|受灾|停电|停水|断电|断水)|全县(?:都|全部|大面积|大)?(?:受了?灾|被淹|淹了|停电|停水|断电|断水)|全县都遭(?:了|灾|殃)|全县没有一个乡镇|没有一个乡镇(?:跑得脱|幸免|逃过)|(?<![\d.])(?:[二三四五六七八九几数]?十|\d{2,})几?万(?:多|余)?人(?:受灾|饮水困难|停水|停电|断水|断电)|全县(?:大旱|遭遇大旱|特大干旱|旱灾)|全县(?:范围内|境内|大部分?地区|各乡镇|所有乡镇|多数乡镇|[0-9一二三四五六七八九十]+个乡镇)?(?:[\d一二三四五六七八九十百千万余多]+(?:人|户|名))?(?:均|全部|普遍|大面积|严重)?"
                          r"(?:受灾|遭受|被淹|停电|断电|断水|停水|灾情严重|成为重灾区|洪涝|内涝|受旱|旱情严重|饮水困难|(?:基本)?通讯中断|(?:基本)?通信中断)")
+# what a crowd does together, for counts told beside it (see extract_figures)
+_CROWD_ACT = re.compile(r"围住|围起来|围了起来|围上来|涌上来|堵住|堵死|堵了|举着牌子|举着横幅|举牌|拉横幅|拉着横幅|打着横幅|"
+                        r"静坐|坐满了?|站满了?|挤满了?|跪了一片|连夜上山|把[^，。！？\s]{1,8}?(?:围|堵)(?:住|了|起来)")
+_QUEUE = re.compile(r"排队|排着队|挂号|候诊|等号|取号|候车|看病|就诊|办事|办证|考试|演出|比赛|观看|参观|游客")
+_CROWD_ACT_WORDS = re.compile(r"围|堵|牌|横幅|静坐|满|跪|上山")
+_SEPARATORS = re.compile(r"[，,、\s]")
+
+
+def _crowd_count_ok(c: re.Match[str]) -> bool:
+    """A count of people (a classifier or a people noun), at least a few dozen, not vague alone."""
+    cls = c.group("cls") or ""
+    if cls.startswith("户") or not (c.group("noun") or cls.startswith(("个", "名", "位", "人", "号"))):
+        return False  # households are no head count ("三百多户业主…拉横幅" is a collective complaint)
+    n, _ = _value(c.group("num"))
+    return bool(n and n >= 20)
+
+
+# vehicles count as their drivers only in a protest, not in a traffic jam ("上千辆车堵在隧道口")
+_DRIVERS_PROTEST = re.compile(r"罢运|罢工|停运|抗议|示威|请愿|讨说法|要说法|维权|司机们")
+_VEHICLE_PROTEST = re.compile(
+    rf"(?P<num>{NUM})(?:多)?辆(?:出租车|的士|网约车|货车|三轮车|摩托车|面包车|渣土车|运输车|车)"
+    r"[^。！？]{0,10}?(?:罢运|堵在|堵住|堵了|停在路中间|停在[^，。！？]{0,6}门口|围住|围了|聚集|开到[^，。！？]{0,8}门口)")
 # a whole township under water: thousands moved out, whether or not the post counts them
 _TOWNSHIP_FLOODED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:都|全|几乎)?(?:被淹|淹了|泡在水里|一片汪洋|被水围了?|进水了)")
 # what an incident is told with; a post with none of it (a queue, a broken machine, a joke)
@@ -456,6 +489,7 @@ _COLLECTIVE = re.compile(r"集体(?:投诉|反映|上访|维权|举报|讨薪|�
 # many fall ill together, told without a count: "一个班的孩子上吐下泻", "好几个小区的居民喝了拉肚子",
 # "多名学生午餐后呕吐腹泻" — a group poisoning (数十人中毒 is 较大); fever alone is no sign (a flu season)
 _MASS_ILL = re.compile(
+    r"(?:吃|喝|宴|席|餐|饭)[^。！？]{0,20}?(?:倒了一大片|一个接一个(?:地)?倒下|接连倒下)|"
     r"(?<![\d零〇一二两三四五六七八九十百千万])"
     r"(?:很多|好多|许多|大批|一大批|不少|一群|大量|成批|众多|多名|全班|一个班|整个班|半个班|好几个班|多个班级?|"
     r"(?:好几|几|多)个(?:小区|村|班|班级|学校))"
@@ -476,7 +510,8 @@ _PREVENTION = re.compile(r"(?:防|预防|防范|反|打击|远离|拒绝|杜绝|
 _PREVENTION_AFTER = re.compile(r"(?:[和与及、][\u4e00-\u9fff]{1,3})?(?:主题|教育|宣传|讲座|知识|专项|整治|演练|课|防范|预防)")
 # a village (or half of one) buried or swept away: dozens of lives, whether or not anyone is counted yet
 _VILLAGE_BURIED = re.compile(r"(?:半个|整个|大半个|全)(?:村子|村|寨子|寨|村民小组|组)(?:的房子)?(?:都|全|全都|几乎)?(?:被)?"
-                             r"(?:泥石流|山洪|洪水|滑坡|塌方)?(?:埋了|掩埋|埋没|埋|冲没了|冲走了|冲垮了|冲毁|淹没了?|夷为平地)")
+                             r"(?:泥石流|山洪|洪水|滑坡|塌方)?(?:埋了|掩埋|埋没|埋|冲没了|冲走了|冲垮了|冲毁|淹没了?|夷为平地)|"
+                             r"(?:村|寨|组)(?:子)?整个(?:都)?(?:没了|被埋了?|埋了|冲没了)")
 _RESCUED = re.compile(r"全部获救|均已获救|全部救出|均被救出|成功救出|全部脱险|均已脱险|已脱险|已获救|均无生命危险|全部安全|安全转移|全部转移出来|都救出来了|全部救出来")
 # where being trapped is deadly in itself (a mine, rubble, a fire, rising water on a roof):
 # a village cut off by a flood is trapped in a hazard too, but is no 重大 event by that alone
@@ -486,6 +521,14 @@ _HAZARD = re.compile(r"炸|出事|事故|埋|洞内|隧道|井下|决堤|溃坝|
 _NO_CASUALTY = re.compile(r"(?:未|没有|无)(?:造成)?人员(?:伤亡|死亡|受伤)|无人(?:员)?(?:伤亡|死亡|受伤)|暂无人员伤亡|没(?:有)?大碍|无大碍|均无大碍|都没大事|都没什么大事|救(?:上来|出来)[^。！？]{0,10}没事")
 # the sick tallied apart from their symptoms: "好多人同时发烧拉肚子，…据说病人已经过百了"
 _PATIENT_TALLY = re.compile(rf"(?:病人|患者|病号|发病的|中毒的|生病的)(?:人数)?(?:已经|已|都|就|共|一共|累计)?(?:有|达到?|超过|过|破|上)?(?P<num>{NUM})(?:个|人|名|例)?")
+# cases of a named infectious disease: "疾控说登革热已经几百例了"
+_DISEASE_CASES = re.compile(rf"(?:登革热|手足口病?|诺如病毒?|痢疾|甲肝|水痘|流感|麻疹|结核|腮腺炎|猩红热|新冠)[^。！？]{{0,12}}?"
+                            rf"(?P<num>{NUM})(?:例|个病例|名患者|个病人)")
+# a vehicle's people all lost: "两辆面包车的乘客全部遇难", "两辆坐满乘客的大巴相撞起火…两车乘客几乎无一生还"
+_ALL_LOST_WORDS = re.compile(r"无一生还|全部遇难|全都遇难|全部罹难|全部死亡|都遇难了|都没了|全没了|一个都没(?:救|活|跑|逃)")
+_VEHICLES = re.compile(rf"(?P<num>{NUM})(?:辆|台)(?:坐满[^，。！？]{{0,4}}?的|满载[^，。！？]{{0,4}}?的)?"
+                       r"(?P<veh>大巴车?|客车|中巴|校车|公交车?|面包车|小车|轿车|三轮车)")
+_VEHICLE_SIZE = {"大": 30, "客": 30, "公": 30, "中": 15, "校": 15, "面": 6, "小": 4, "轿": 4, "三": 3}
 _ROUTINE = re.compile(r"每天|每日|平时|日常|每年|每月|门诊量|接诊量")
 _POISON_CONTEXT = re.compile(r"吃了|杀猪饭|农家乐|吃完饭|吃过饭|饭后|吃了饭|吃饭后|伙食|中招|吃坏|营养餐|配餐|盒饭|学生餐|泄漏|氯气|毒气|有毒气体|吸入|中毒|呕吐|腹泻|上吐下泻|食物|食堂|饭菜|午餐|早餐|晚餐|午饭|早饭|晚饭|外卖|聚餐|宴席|酒席|喜宴|饮用水|自来水|井水|疫情|感染|发热|发烧|病毒|不适|肚子疼")
 
@@ -835,16 +878,19 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
                 c = group[-1]
                 add(kind, c.group("num"), (c.start(), km.end()), kw_pos=km.start())
                 continue
+            classes = list(_CLASS_GROUP.finditer(text, sent[0], none_of.start()))
+            if classes:  # "车上坐着半个班的孩子，一个都没救回来"
+                cg = classes[-1]
+                add(kind, str(_class_size(cg.group())), (cg.start(), km.end()), kw_pos=km.start())
+                continue
         # "三十多名学生食用学校小卖部辣条后出现腹痛": a meal can sit between the count and the symptom
         found = (_count_before(text, km.start(), window=30, max_gap=20) if kind == "poisoned"
                  else _count_before(text, km.start()))
-        if found is None and kind == "poisoned":
+        if found is None and kind in ("poisoned", "trapped", "deaths", "missing"):
             groups = list(_CLASS_GROUP.finditer(text, max(0, km.start() - 30), km.start()))
             if groups:
                 cg = groups[-1]
-                # a class is some twenty; a (most of a) year group or a school, a hundred or more
-                size = "一百" if ("年级" in cg.group() or "全校" in cg.group()) else "二十"
-                add("poisoned", size, (cg.start(), km.end()), kw_pos=km.start())
+                add(kind, str(_class_size(cg.group())), (cg.start(), km.end()), kw_pos=km.start())
                 continue
         if found is None and km.start() > 0 and text[km.start() - 1] in "，, " and (
                 (kind == "gathered" and _STRONG_GATHER.fullmatch(kw)) or (kind == "deaths" and kw.endswith(("没了", "没气了")))):
@@ -944,10 +990,19 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
 
     # (each pass below starts with a count, which is slow to scan for: a cheap test of the
     # words it needs comes first)
-    for m in (_LIVES.finditer(text) if "条" in text and ("人命" in text or "生命" in text) else ()):
+    for m in (_LIVES.finditer(text) if "条" in text and "命" in text else ()):
         add("deaths", m.group("num"), m.span())
+    for m in (_DISEASE_CASES.finditer(text) if "例" in text or "病" in text or "患者" in text else ()):
+        add("poisoned", m.group("num"), m.span())
+    for m in (_ALL_LOST_WORDS.finditer(text) if "辆" in text else ()):
+        vehicles = list(_VEHICLES.finditer(text, max(0, m.start() - 40), m.start()))
+        v = vehicles[-1] if vehicles else None
+        if v is not None and not re.search(r"[。！？!?]", text[v.end():m.start()]):
+            n, _ = _value(v.group("num"))
+            if n:
+                add("deaths", str(n * _VEHICLE_SIZE[v.group("veh")[0]]), (v.start(), m.end()))
     for m in (_MEMORIALS.finditer(text) if _MEMORIAL_WORDS.search(text) else ()):
-        add("deaths", m.group("num") or m.group("num2"), m.span())
+        add("deaths", m.group("num") or m.group("num2") or m.group("num3"), m.span())
     if ("走了" in text or "名单" in text) and _MOURNING.search(text):
         for m in (_GONE.finditer(text) if "走了" in text else ()):
             add("deaths", m.group("num"), m.span())
@@ -977,6 +1032,22 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         # the scene may be told anywhere in the post ("围得水泄不通了 …少说两千人")
         if _CROWD_SCENE.search(text):
             add("gathered", m.group("num") or m.group("num2"), m.span(), True)
+    for m in (_CROWD_ACT.finditer(text) if _CROWD_ACT_WORDS.search(text) else ()):
+        if _QUEUE.search(text, max(0, m.start() - 30), m.end() + 30):
+            continue  # a waiting room full of patients, a queue at a window: no crowd over a grievance
+        # a counted crowd doing something together, the count told just before or after the
+        # act across a comma or a space: "几千个家长和学生举着牌子", "围上来两三百个 把城管车围住",
+        # "门口坐满了退休职工，几百个老人"
+        for c in _COUNT_BEFORE.finditer(text, max(0, m.start() - 24), m.start()):
+            if _crowd_count_ok(c) and len(_SEPARATORS.findall(text, c.end(), m.start())) <= 2:
+                add("gathered", c.group("num"), (c.start(), m.end()), True, m.start())
+        for c in _COUNT_BEFORE.finditer(text, m.end(), min(len(text), m.end() + 14)):
+            if _crowd_count_ok(c) and len(_SEPARATORS.findall(text, m.end(), c.start())) <= 1:
+                add("gathered", c.group("num"), (m.start(), c.end()), True, m.start())
+                break
+    for m in (_VEHICLE_PROTEST.finditer(text) if "辆" in text and _DRIVERS_PROTEST.search(text) else ()):
+        # "三百多辆出租车堵在新华路上", "几百辆出租车停在路中间": a driver to a vehicle
+        add("gathered", m.group("num"), m.span(), True, m.start())
     for m in (_AREA_EVACUATED.finditer(text) if "撤" in text or "转移" in text or "搬空" in text else ()):
         add("evacuated", "1000", m.span())
 

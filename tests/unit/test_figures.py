@@ -481,3 +481,43 @@ def test_phrasings_of_scale_seen_in_the_fourth_probe(text: str, expected: str) -
 )
 def test_phrasings_of_scale_written_for_session_9(text: str, expected: str) -> None:
     assert grade(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a counted crowd acting together, its count beside the act across a comma or a space
+        ("城管收菜摊推了老太太一把 周围的人一下子围上来两三百个 把城管车围住不让走", "II"),
+        ("县人社局门口坐满了退休职工，几百个老人，养老金说停就停？", "II"),
+        ("东坝中学要撤并到县城，从镇政府到中学那条街挤得走不动，几千个家长和学生举着牌子。", "I"),
+        ("垃圾焚烧厂要建在上风口，几百个村民连夜上山，把施工便道挖断，把工地围起来不让进场。", "II"),
+        # a waiting room or a queue is no crowd over a grievance
+        ("县医院门诊大厅坐满了人，几十个病人排队挂号，太慢了，我要投诉", "IV"),
+        # households are no head count, even when they act together
+        ("城关镇某楼盘三百多户业主到售楼处拉横幅维权。", "III"),
+        # an estimate told as 往少了说
+        ("县政府门口、人民广场全站满了储户，往少了说也有一两千人，养老钱到底谁来管？", "I"),
+        # vehicles count as their drivers in a protest, not in a traffic jam
+        ("全县出租车司机罢运了，三百多辆车堵在新华路上，抗议网约车抢生意。", "II"),
+        ("上千辆车堵在石门隧道口，原来是一辆货车抛锚了，堵了快一个小时。", "IV"),
+        # lives and the dead told in other ways
+        ("三十多条命，县领导还在台上念稿子“高度重视”。", "I"),
+        ("差点出车祸，捡回一条命。", "IV"),
+        ("北岭林场大火，十一名扑火队员再也没回来。", "II"),
+        ("马鞍山养老院烧炭取暖，一夜之间走了十个老人。", "II"),
+        ("盖着白布，一排一排摆在隧道口，我数到十一个就不敢再看了。", "II"),
+        # a class or a vehicle full of people, all lost
+        ("北岭小学的校车翻下山崖了，车上坐着半个班的孩子，一个都没救回来。", "II"),
+        ("教学楼在地震里整个塌了，压在下面的是整整两个班的学生都没能出来。", "II"),
+        ("去赶庙会的路上，两辆面包车的乘客全部遇难，都是一个村的。", "II"),
+        ("隧道里两辆坐满乘客的大巴相撞起火，两车乘客几乎无一生还。", "I"),
+        # cases of a named disease; a county where every township is hit; a hamlet gone
+        ("南河小区家家都有人发烧，疾控说登革热已经几百例了。", "II"),
+        ("这次地震我们县几乎每个乡镇都有塌房，感谢救援队！", "I"),
+        ("天亮了才知道，马鞍山村下寨整个没了，全压在泥石流底下。", "II"),
+        # a feast where guests fell one after another
+        ("村里办喜酒，吃完席倒了一大片，半夜开始拉肚子发烧。", "III"),
+    ],
+)
+def test_phrasings_of_scale_in_our_validation_posts_session_9(text: str, expected: str) -> None:
+    assert grade(text) == expected
