@@ -517,6 +517,17 @@ def test_phrasings_of_scale_written_for_session_9(text: str, expected: str) -> N
         ("天亮了才知道，马鞍山村下寨整个没了，全压在泥石流底下。", "II"),
         # a feast where guests fell one after another
         ("村里办喜酒，吃完席倒了一大片，半夜开始拉肚子发烧。", "III"),
+        # parents working elsewhere do not move a fire at home elsewhere
+        ("龙泉村昨夜一户人家着火，爸妈在外地打工，奶奶带着三个孙子睡，三个娃娃……一个都没救出来。", "III"),
+        # the dead told in turns and in tallies
+        ("路过看到地上躺着一排人，盖了白布的就有三个……", "III"),
+        ("餐馆煤气罐爆炸，当场死了2个，送到县医院又走了2个。", "III"),
+        ("煤矿事故，昨晚先抬出来3个，今早又抬出来2个，都没气了。", "III"),
+        ("北岭三轮车那个事，李家老奶奶下午也走了，六个了😭", "III"),
+        # many feeling unwell, and a crowd told as a scene
+        ("遭遇氯气泄漏，当时在场的游客少说也有三四十人不舒服。", "III"),
+        ("东坝工业园区大门口全是讨薪的工人，围得货车都进不去。", "III"),
+        ("物业办公室门口围了一大圈人，吵得很凶，都是说涨物业费的事。", "III"),
     ],
 )
 def test_phrasings_of_scale_in_our_validation_posts_session_9(text: str, expected: str) -> None:
