@@ -285,3 +285,11 @@ def test_the_taxonomy_names_road_crashes_transport_and_meals_that_sicken_food_dr
     [flu] = b.analyze([item("最近流感高发，县医院儿科排长队。")])
     assert meal.topics[0][0] == "food_drug"
     assert flu.topics[0][0] == "health"
+
+
+def test_a_post_that_clarifies_a_scare_is_not_negative_about_it(ref):
+    a = HybridAnalyzer(ref, FakeClassifier(out(sent="negative", p=0.9)))
+    [clar] = a.analyze([item("网上说一中上百人食物中毒，别传了，实际就是三个学生肠胃炎，已经回来上课了。")])
+    [scare] = a.analyze([item("一中上百人食物中毒，学校到现在一句话都没有！")])
+    assert clar.sentiment == "neutral" and any("辟谣/澄清" in x for x in clar.explanation["rules"])
+    assert scare.sentiment == "negative"
