@@ -8,7 +8,10 @@ Evidence, strongest first:
 The county's own name gives no township. The platform's IP属地 is weak evidence that
 the author is nearby; it never chooses a township by itself.
 A name directly qualified by another county ("河阳县东坝镇") or followed by 市/县
-("马鞍山市") is not ours.
+("马鞍山市") is not ours. Everyday short forms of listed places count as the places
+(一中 for 云岭一中, 县医院 for 县人民医院, 政务中心); a hospital the sick were taken to
+(送到县医院) says nothing of where it happened; and a post about the whole county that names
+several townships as examples (全县十个乡镇都受灾，白沙乡最惨) belongs to no one township.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ _GENERIC = {"县城", "化工厂", "县人民医院", "县中医院", "人民广
 _FOREIGN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})[县市]$")
 _NOT_OURS_AFTER = re.compile(r"[市县区省](?!场|民|容|区|域|城|里|委|政府)")
 
+# a post about the whole county that names several townships as examples
+_COUNTY_WIDE = re.compile(r"全县|[十各多几]个乡镇|各乡镇|全县各|乡镇(?:都|全部|均)")
+# a hospital named as where people were taken
+_TAKEN_TO = re.compile(r"(?:送|转|拉|抬|背|住进|进了|赶到|赶往|送往|送到|送进|转到|转往|转至)[了去往到进至]?$")
 W_PLACE = 3.0
 W_TOWNSHIP = 3.0
 W_SHORT = 2.0
@@ -87,6 +94,8 @@ class Gazetteer:
             for place in places:
                 kind, w = ("generic", W_GENERIC) if place in _GENERIC else ("place", W_PLACE)
                 self.terms.setdefault(place, (town, kind, w))
+        for alias, place in self._aliases():
+            self.terms.setdefault(alias, self.terms[place])
         self.short: dict[str, str] = {}
         counts: dict[str, list[str]] = {}
         for town in county.townships:
@@ -102,6 +111,22 @@ class Gazetteer:
         self._terms_re = re.compile(trie_pattern(self.terms)) if self.terms else None
         self._short_re = re.compile(trie_pattern(self.short)) if self.short else None
         self._tokenizer: Any = None
+
+    def _aliases(self) -> list[tuple[str, str]]:
+        """Everyday short forms of listed places: the county's name dropped (云岭一中 → 一中),
+        县人民医院 → 县医院, 县政务服务中心 → 县政务中心 / 政务中心."""
+        out: list[tuple[str, str]] = []
+        for place in list(self.terms):
+            if self.terms[place][1] == "township":
+                continue
+            if len(self.county_stem) >= 2 and place.startswith(self.county_stem) and len(place) - len(self.county_stem) >= 2:
+                out.append((place[len(self.county_stem):], place))
+            if "人民医院" in place:
+                out.append((place.replace("人民医院", "医院"), place))
+            if "政务服务中心" in place:
+                out.append((place.replace("政务服务中心", "政务中心"), place))
+                out.append(("政务中心", place))
+        return out
 
     # ------------------------------------------------------------------ names
     def local_names(self) -> list[str]:
@@ -165,6 +190,8 @@ class Gazetteer:
             for m in self._terms_re.finditer(text):
                 start, end, term = m.start(), m.end(), m.group()
                 taken.append((start, end))
+                if ("医院" in term or "卫生院" in term) and _TAKEN_TO.search(text, max(0, start - 5), start):
+                    continue  # "连夜送到县医院": where the sick were taken, not where it happened
                 if not self._qualified_elsewhere(text, start, end):
                     town, kind, w = self.terms[term]
                     found.append(Evidence(term, town, kind, w, start))
@@ -204,6 +231,10 @@ class Gazetteer:
             scores[e.township] = scores.get(e.township, 0.0) + e.weight
             first.setdefault(e.township, e.position)
         best = max(scores, key=lambda t: (scores[t], -first[t]))
+        if len(scores) >= 2 and _COUNTY_WIDE.search(text):
+            # "全县十个乡镇都受灾，白沙乡和南河镇最惨": the county's matter, no one township's
+            return Location(None, ev + ([ev_ip] if ev_ip else []), True, ip_local,
+                            f"全县性事项（提及{'、'.join(scores)}等多个乡镇），不归属单一乡镇")
         terms = "、".join(dict.fromkeys(e.term for e in ev if e.township == best))
         reason = f"提及{terms} → {best}"
         others = [t for t in scores if t != best]

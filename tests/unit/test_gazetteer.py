@@ -59,3 +59,22 @@ def test_a_generic_place_counts_for_less_than_a_specific_one(gaz: Gazetteer) -> 
     loc = gaz.locate("我在县城上班，老家白沙村的路一直没修")
     # then the specific village decides
     assert loc.township == "白沙乡"
+
+
+def test_everyday_short_forms_of_listed_places_count(gaz: Gazetteer) -> None:
+    assert gaz.locate("一中的老师太负责了，晚上十一点还在群里回答孩子的问题").township == "城关镇"
+    assert gaz.locate("县医院急诊等了三个小时没人看").township == "城关镇"
+    assert gaz.locate("以前去政务中心办事上台阶很困难").township == "城关镇"
+
+
+def test_a_hospital_the_sick_were_taken_to_is_not_where_it_happened(gaz: Gazetteer) -> None:
+    loc = gaz.locate("北岭小学一间教室屋顶垮塌，我女儿左腿骨折，连夜送到县医院。")
+    assert loc.township == "北岭乡"
+    assert gaz.locate("邻居一家三口吃了菌子中毒，连夜送到县医院洗胃。").township is None
+
+
+def test_a_county_wide_matter_named_by_examples_belongs_to_no_township(gaz: Gazetteer) -> None:
+    loc = gaz.locate("连续三天暴雨，全县十个乡镇几乎没有一个幸免，南河镇、白沙乡整片被淹。")
+    assert loc.township is None and "全县性" in loc.reason
+    # one township's event told with another's people is still that township's
+    assert gaz.locate("南河新区的业主今天在县政府门口举牌子").township is not None
