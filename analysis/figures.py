@@ -367,6 +367,8 @@ _KW_NEGATED = re.compile(r"(?:没有|没|未|无|并未|均未|都没有?|均无
 _THRESHOLD_AFTER = re.compile(r"(?:以上|及以上|以下|及以下)")
 _THRESHOLD_IN = re.compile(rf"(?:{NUM})(?:人|名|个|位)?(?:以上|及以上|以下|及以下)")
 # a crowd at a festivity, a show or a market is no grievance unless the post names one
+# onlookers or a market crowd that turns on someone is a mass incident: "围观的几百人把城管车围住，掀翻了两辆"
+_CROWD_TURNS = re.compile(r"掀翻|打砸|砸了|砸车|砸毁|冲击|围攻|推翻|把[^，。！？]{1,8}?(?:围住|围了|堵住)")
 _FESTIVE = re.compile(r"表演|杂技|佳节|狂欢|火把节|泼水节|歌会|篝火|欢迎|夹道|庆祝|庆典|演出|晚会|庙会|夜市|马拉松|比赛|赛事|招聘会|观看|游玩|旅游|赶集|赶街|"
                       r"过节|节日|春节|元宵|中秋|国庆|烟花|广场舞|参观|展会|集市|开业|音乐节|灯会|看热闹|围观")
 # collective action by a group counted earlier: "我们车间六十多个人…今天大家都不干了，全部坐在厂门口"
@@ -389,6 +391,8 @@ _GROUP_ACTION = re.compile(
 _CROWD_IMAGE = re.compile(
     r"(?:站|围|跪|坐|蹲|挤|堵)(?:了|着|满了)?(?:一大片|一大排|一排|一大堆人|一堆人|一大群|一群人|一大?圈人|黑压压的?一片|乌泱泱的?一片)"
     r"|(?:门口|门前|大门口|楼下|广场上?)(?:全是|都是)[^，。！？]{0,6}?(?:人|工人|村民|业主|家长|群众|老人|家属)"
+    r"|(?:一直到|到处|满街|整条街|整条路)[^，。！？]{0,8}?全是人"
+    r"|(?:群众|村民|业主|工人|职工|家长|商户|居民)(?:们)?[^，。！？]{0,12}?(?:在|到)[^，。！？]{0,8}?(?:政府|县委|信访|管委会|售楼[处部])[^，。！？]{0,4}?聚集"
     r"|黑压压的?(?:一片|全是人)|乌泱泱")
 _VILLAGE_COUNT = re.compile(rf"(?:差不多|大概|足足|少说)?(?P<num>{NUM})(?:个人|个|号人|人|多人)")
 _BLOCKING = re.compile(r"堵|围|拦|静坐|横幅|不让(?:走|动|进|过|施工|开工)|讨说法|要说法|上访|对峙|躺在|坐在[^，。]{0,6}(?:前面|门口|路上|路中间)")
@@ -1076,7 +1080,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     for m in fig.mentions:
         if m.kind in ("gathered", "households") and not m.discounted:
             a, b = _sentence_of(sents, m.span[0])
-            if _FESTIVE.search(text, a, b):
+            if _FESTIVE.search(text, a, b) and not _CROWD_TURNS.search(text, a, b):
                 m.discounted = "人群为节庆、集市、演出等场合，并非因诉求聚集"
     if not grievance:
         # "上千名群众拉着横幅夹道欢迎", "夜市每晚聚集上千人": a festive crowd, not a grievance

@@ -528,6 +528,12 @@ def test_phrasings_of_scale_written_for_session_9(text: str, expected: str) -> N
         ("遭遇氯气泄漏，当时在场的游客少说也有三四十人不舒服。", "III"),
         ("东坝工业园区大门口全是讨薪的工人，围得货车都进不去。", "III"),
         ("物业办公室门口围了一大圈人，吵得很凶，都是说涨物业费的事。", "III"),
+        # onlookers who turn on someone are a crowd; a fair's crowd is not
+        ("城管打人，摊主被打得满头血。围观的几百人把城管车围住，掀翻了两辆。", "II"),
+        ("庙会上人山人海，几千人把广场围得水泄不通，热闹！", "IV"),
+        # an uncounted group gathering at an office over a grievance
+        ("南河镇部分群众因征迁补偿问题在镇政府聚集，县里已派出工作组。", "III"),
+        ("桥头一直到镇政府全是人，举着牌子喊口号，还看到好多警车。", "III"),
     ],
 )
 def test_phrasings_of_scale_in_our_validation_posts_session_9(text: str, expected: str) -> None:
