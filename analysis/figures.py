@@ -219,6 +219,8 @@ _GRIEVANCE = re.compile(
 )
 # a count of people who are not (yet) there: a chat group's members, a gathering planned
 _NOT_THERE = re.compile(r"准备|打算|计划|商量|约好|相约|扬言|(?:群|群里|群内)(?:已经?|现在|目前)?(?:有|共|达到?)?[\d一二两三四五六七八九十百千几数上]")
+# gathering verbs that put people in a place (not 上访/维权/讨薪, which a household can do by letter)
+_HOUSEHOLDS_THERE = re.compile(r"聚集|聚在|聚到|堵|围|门口|门前|大门|楼下")
 # people known to be inside when it happened: "事发时井下有26名矿工作业…全力搜救"
 _PRESENT_IN_HAZARD = re.compile(
     rf"(?:井下|洞内|隧道内|隧洞内|坑道内|巷道内|废墟下|废墟里|楼内|水中)(?:共|还|仍|尚)?有?"
@@ -935,6 +937,10 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             value, _ = _value(num)
             if value:
                 add(kind, str(value * 3), span, kw_pos=km.start())
+        elif household and kind == "gathered" and _HOUSEHOLDS_THERE.search(kw):
+            # "几百户业主打着手电聚在售楼部门口", "几百户养殖户把乡政府门口堵了": the households
+            # are there in person, one of each at least
+            add("gathered", num, span, True, km.start())
         elif household:
             # households are not a head count: "几百户业主维权" is a collective complaint
             # of many families, not proof that hundreds of people gathered
@@ -956,7 +962,10 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
             c, lo = found_c
             if c.group("noun") or (c.group("cls") or "").startswith(("个", "名", "位", "人", "号")):
                 size, _ = _value(c.group("num"))
-                if c.group("cls") == "户":
+                if c.group("cls") == "户" and _HOUSEHOLDS_THERE.search(text, max(0, m.start() - 1), m.end()):
+                    # "一千二百多户业主聚到…政府门口": the households there in person
+                    add("gathered", c.group("num"), (lo + c.start(), m.end()), True, m.start())
+                elif c.group("cls") == "户":
                     add("households", c.group("num"), (lo + c.start(), m.end()), True, m.start())
                 else:  # a large group at an office is a crowd there, a small one a complaint
                     add("gathered", c.group("num"), (lo + c.start(), m.end()), (size or 0) >= 100, m.start())

@@ -531,6 +531,10 @@ def test_phrasings_of_scale_written_for_session_9(text: str, expected: str) -> N
         # onlookers who turn on someone are a crowd; a fair's crowd is not
         ("城管打人，摊主被打得满头血。围观的几百人把城管车围住，掀翻了两辆。", "II"),
         ("庙会上人山人海，几千人把广场围得水泄不通，热闹！", "IV"),
+        # households there in person are at least that many people; by letter or petition, a complaint
+        ("几百户养殖户今天一早把乡政府门口堵了，说是乡里统一采购的牛有病，贷款还得自己还。", "II"),
+        ("青松花园烂尾五年了，今天一千二百多户业主聚到售楼部和镇政府门口，拉横幅喊还我房子。", "I"),
+        ("东坝村上百户村民联名反映：化工厂的废水直接排进灌溉渠，要求彻查！", "III"),
         # an uncounted group gathering at an office over a grievance
         ("南河镇部分群众因征迁补偿问题在镇政府聚集，县里已派出工作组。", "III"),
         ("桥头一直到镇政府全是人，举着牌子喊口号，还看到好多警车。", "III"),
