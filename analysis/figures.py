@@ -404,6 +404,8 @@ _WE_GROUP = re.compile(rf"我们(?:是)?[^，。！？]{{0,20}}?[，,]?(?:共|�
 _PRECAUTION = re.compile(r"提前|预防性|预先|演练")
 # a whole class: "一个班的孩子上吐下泻"
 _CLASS_GROUP = re.compile(r"(?:一|两|三|几|整|半)个班(?:的)?(?:孩子|学生|同学|娃娃)?|全班(?:的)?(?:孩子|学生|同学)?|(?:整|大半|半)个年级|全年级|全校(?:的)?(?:孩子|学生|师生)?")
+
+
 def _class_size(group: str) -> int:
     """A low estimate of the people in a class group: a class some twenty, half of one ten,
     classes so many twenties, a (most of a) year group or a school a hundred or more."""
@@ -426,10 +428,15 @@ _CROWD_ACT_WORDS = re.compile(r"围|堵|牌|横幅|静坐|满|跪|上山")
 _SEPARATORS = re.compile(r"[，,、\s]")
 
 
+def _counts_people(c: re.Match[str]) -> bool:
+    """A _COUNT_BEFORE match that counts people or households (a people noun, or a classifier
+    for people or households), not a bare number."""
+    return bool(c.group("noun") or (c.group("cls") or "").startswith(("个", "名", "位", "人", "号")))
+
+
 def _crowd_count_ok(c: re.Match[str]) -> bool:
     """A count of people (a classifier or a people noun), at least a few dozen, not vague alone."""
-    cls = c.group("cls") or ""
-    if cls.startswith("户") or not (c.group("noun") or cls.startswith(("个", "名", "位", "人", "号"))):
+    if (c.group("cls") or "").startswith("户") or not _counts_people(c):
         return False  # households are no head count ("三百多户业主…拉横幅" is a collective complaint)
     n, _ = _value(c.group("num"))
     return bool(n and n >= 20)
@@ -960,7 +967,7 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         found_c = _count_before(text, m.start(), window=24)
         if found_c is not None:
             c, lo = found_c
-            if c.group("noun") or (c.group("cls") or "").startswith(("个", "名", "位", "人", "号")):
+            if _counts_people(c):
                 size, _ = _value(c.group("num"))
                 if c.group("cls") == "户" and _HOUSEHOLDS_THERE.search(text, max(0, m.start() - 1), m.end()):
                     # "一千二百多户业主聚到…政府门口": the households there in person

@@ -230,11 +230,11 @@ class Gazetteer:
         for e in ev:
             scores[e.township] = scores.get(e.township, 0.0) + e.weight
             first.setdefault(e.township, e.position)
-        best = max(scores, key=lambda t: (scores[t], -first[t]))
         if len(scores) >= 2 and _COUNTY_WIDE.search(text):
             # "全县十个乡镇都受灾，白沙乡和南河镇最惨": the county's matter, no one township's
             return Location(None, ev + ([ev_ip] if ev_ip else []), True, ip_local,
                             f"全县性事项（提及{'、'.join(scores)}等多个乡镇），不归属单一乡镇")
+        best = max(scores, key=lambda t: (scores[t], -first[t]))
         terms = "、".join(dict.fromkeys(e.term for e in ev if e.township == best))
         reason = f"提及{terms} → {best}"
         others = [t for t in scores if t != best]

@@ -63,6 +63,12 @@ def _rules_distribution(pairs: Sequence[tuple[str, float]], labels: Sequence[str
     return d
 
 
+def _negative_to_neutral(sent: dict[str, float], share: float) -> dict[str, float]:
+    """``sent`` with ``share`` of its negative probability counted as neutral instead."""
+    moved = sent["negative"] * share
+    return {**sent, "negative": sent["negative"] - moved, "neutral": sent["neutral"] + moved}
+
+
 def _blend(model: dict[str, float], rules: dict[str, float], w: float) -> dict[str, float]:
     keys = set(model) | set(rules)
     return {k: w * model.get(k, 0.0) + (1 - w) * rules.get(k, 0.0) for k in keys}
@@ -138,12 +144,10 @@ class HybridAnalyzer:
         sarcasm = any("反讽" in x for x in r.explanation.get("rules", []))
         sent = _blend(o.sentiment, rules_sent, self.w_sentiment)
         if getattr(post, "platform", None) == "news" and sent["negative"] > 0:
-            moved = sent["negative"] * NEWS_NEGATIVE_TO_NEUTRAL
-            sent = {**sent, "negative": sent["negative"] - moved, "neutral": sent["neutral"] + moved}
+            sent = _negative_to_neutral(sent, NEWS_NEGATIVE_TO_NEUTRAL)
             reasons.append("情感：新闻网站的报道，所述事件本身不计为报道的负面态度（负面概率的一半计入中性）")
         if _CLARIFYING.search(text) and sent["negative"] > 0:
-            moved = sent["negative"] * CLARIFYING_NEGATIVE_TO_NEUTRAL
-            sent = {**sent, "negative": sent["negative"] - moved, "neutral": sent["neutral"] + moved}
+            sent = _negative_to_neutral(sent, CLARIFYING_NEGATIVE_TO_NEUTRAL)
             reasons.append("情感：帖子在辟谣/澄清，被澄清的事件本身不计为负面态度（负面概率的一半计入中性）")
         if sarcasm:
             sent = rules_sent
