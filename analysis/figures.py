@@ -333,7 +333,9 @@ _AREA_EVACUATED = re.compile(r"(?:整个|全)[\u4e00-\u9fff]{0,3}[镇乡](?:的�
 _TALLY_NOW = re.compile(rf"(?:没了|死了|走了|去世了|遇难了)[，,\s]*(?:已经|一共|总共|这就)?(?P<num>{NUM})个了")
 # the dead carried out in turns: "昨晚先抬出来3个，今早又抬出来2个，都没气了"
 _CARRIED_OUT = re.compile(rf"(?:抬出来|挖出来|捞上来|打捞出|抬上来)(?:了)?(?P<num>{NUM})(?:个|具|名|位)")
-_NO_LIFE = re.compile(r"都没气了|都没了气|没有生命体征|都走了|都没了|遗体")
+_NO_LIFE = re.compile(r"都没气了|都没了气|没有生命体征|都走了|都没了|遗体|用布盖着|盖着白布|盖了白布|蒙着白布")
+# the dead carried out under a cloth: "抬出来三个，用布盖着的"
+_SHROUDED = re.compile(r"用(?:白)?布盖着|盖着白布|盖了白布|蒙着白布|盖着被单")
 _TALLY_SO_FAR = re.compile(rf"加上[^。！？]{{0,16}}?(?:没了|死了|走了|遇难|身亡)[^。！？]{{0,10}}?[，,](?:现在|目前)?(?:已经|一共|总共|共)(?:是|有)?(?P<num>{NUM})(?:个|人|名|位)")
 _FUNERAL = re.compile(r"殡仪馆|火化|遗体告别|追悼会")
 _FUNERAL_TALLY = re.compile(rf"(?:一共|总共|共|加起来|合计)(?:是|有)?(?P<num>{NUM})(?:位|个|名|具)")
@@ -346,6 +348,27 @@ _ROLE_COUNT = re.compile(rf"(?P<num>{NUM})(?:个|名|位)(?:婶子|孩子|老人
 _FAMILY = re.compile(rf"一家(?P<num>{NUM})口")
 _ALL_LOST = re.compile(r"全(?:都|部)?没了|都没了|一个都没(?:能)?(?:出来|救出来|活下来|救回来|跑出来)|无一生还|全部遇难|都遇难了?|全部身亡|全死了|都死了")
 _BELONGINGS = re.compile(r"房子|钱|积蓄|家当|庄稼|粮食|东西|工作|收入|存款|土地|田地|责任田")
+# relatives named one by one and lost together: "爷爷奶奶爸妈和弟弟都没了", "老两口和孙女都没出来"
+_RELATIVES = (r"老两口|两口子|小两口|夫妻俩|夫妻|爸妈|父母|爷爷|奶奶|外公|外婆|姥姥|姥爷|爸爸|妈妈|父亲|母亲|老爸|老妈|"
+        r"小孙子|小孙女|孙子|孙女|外孙女?|儿子|女儿|儿媳|媳妇|女婿|丈夫|妻子|老公|老婆|弟弟|妹妹|哥哥|姐姐|"
+        r"公公|婆婆|叔叔|婶婶|舅舅|舅妈|姑姑|姑父|大伯|侄子|侄女|小叔子")
+_KIN_PAIRS = ("老两口", "两口子", "小两口", "夫妻俩", "夫妻", "爸妈", "父母")
+_KIN_LIST = re.compile(rf"(?:{_RELATIVES})(?:(?:[、和跟与及]|还有|以及|加上)?(?:他|她|我|的)?(?:{_RELATIVES}))+")
+_KIN_LOST = re.compile(r"[^，,。！？!?；;]{0,12}?(?:都|全|全都|全部|一起|也)(?:中毒)?(?:没了|没救回来|没能救回来|没抢救过来|没出来|没能出来|没跑出来|"
+                       r"遇难了?|死了|走了|去世了|没了气|没气了)")
+# gone elsewhere, or long ago: "爸妈和弟弟也走了，去广州打工了", "爷爷奶奶前几年都去世了"
+_KIN_NOT_NOW = re.compile(r"(?:走了|出来|出去)[，,]?(?:去|到|上|出去|外出|打工)|前几年|几年前|好几年|多年|早年|早就|年前|以前|那年|小时候|从小")
+# the dead counted by their funerals: "一个月办了五场丧事", "村里一下子添了四座新坟"
+_FUNERALS = re.compile(rf"(?P<num>{NUM})(?:场丧事|场白事|个灵堂|口棺材|座新坟)")
+# a running toll without its death word: "没挺过来…这次一共四个了"
+_TOLL_SO_FAR = re.compile(rf"(?:这次|这回|前后|现在)?(?:一共|总共|已经)(?:是)?(?P<num>{NUM})(?:个|位|名)了")
+_DIED_BEFORE = re.compile(r"没挺过来|没抢救过来|没救过来|没了|去世|走了|死了|遇难|身亡")
+# the dead referred to as such: "死的三个里头有一对父子", "走的那五个人"
+_THE_DEAD = re.compile(rf"(?:死|走|没|遇难)的(?:那|这)?(?P<num>{NUM})(?:个|位|名)")
+# those who did not come out, confirmed dead later in the post: "九个人没出来…家属一个接一个来认人"
+_DEAD_AFTER = re.compile(r"都没了|全都?(?:中毒)?没了|都没气了|没了气|认人|认尸|认领遗体|遗体|都走了|没救过来|没有生命体征")
+
+
 # whole units turning out over a grievance, told by the unit: "五六个小区的业主全到镇政府门口了",
 # "三个乡镇的群众把县政府围得水泄不通", "整个二车间的工人…聚在厂门口"; people per unit, a low estimate
 _UNIT_TURNOUT = re.compile(
@@ -1015,6 +1038,19 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
 
     # (each pass below starts with a count, which is slow to scan for: a cheap test of the
     # words it needs comes first)
+    for m in _KIN_LIST.finditer(text):
+        lost = _KIN_LOST.match(text, m.end())
+        if lost and not _KIN_NOT_NOW.search(text, max(0, m.start() - 8), lost.end() + 10):
+            n = sum(2 if k.group() in _KIN_PAIRS else 1 for k in re.finditer(_RELATIVES, m.group()))
+            add("deaths", str(n), (m.start(), m.end()))
+    for m in (_FUNERALS.finditer(text) if "丧事" in text or "白事" in text or "灵堂" in text or "棺材" in text or "坟" in text else ()):
+        add("deaths", m.group("num"), m.span())
+    for m in (_TOLL_SO_FAR.finditer(text) if "个了" in text or "位了" in text or "名了" in text else ()):
+        a, _ = _sentence_of(sents, m.start())
+        if _DIED_BEFORE.search(text, max(0, a - 40), m.start()):
+            add("deaths", m.group("num"), m.span())
+    for m in (_THE_DEAD.finditer(text) if "的" in text else ()):
+        add("deaths", m.group("num"), m.span())
     for m in (_LIVES.finditer(text) if "条" in text and "命" in text else ()):
         add("deaths", m.group("num"), m.span())
     for m in (_DISEASE_CASES.finditer(text) if "例" in text or "病" in text or "患者" in text else ()):
@@ -1046,6 +1082,8 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
     for m in (_TALLY_NOW.finditer(text) if "个了" in text else ()):
         add("deaths", m.group("num"), m.span())
     carried = list(_CARRIED_OUT.finditer(text)) if _NO_LIFE.search(text) else []
+    if len(carried) == 1 and _SHROUDED.search(text, carried[0].end(), carried[0].end() + 12):
+        add("deaths", carried[0].group("num"), carried[0].span())  # "抬出来三个，用布盖着的"
     if len(carried) > 1:
         # the first batch is a toll of its own; those carried out later (又抬出来…) are
         # increments of it, counted by _with_increments with the death word that follows
@@ -1092,6 +1130,10 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         elif m.group("d2"):
             add("deaths", m.group("d2"), (m.start(), m.end()))
 
+    for m in [m for m in fig.mentions if m.kind == "trapped" and not m.discounted]:
+        # "九个人没出来…家属一个接一个来认人": those who did not come out, found dead
+        if not _RESCUED.search(text) and _DEAD_AFTER.search(text, m.span[1]):
+            add("deaths", str(m.count), m.span)
     grievance = bool(_GRIEVANCE.search(text))
     for m in fig.mentions:
         if m.kind in ("gathered", "households") and not m.discounted:

@@ -542,3 +542,29 @@ def test_phrasings_of_scale_written_for_session_9(text: str, expected: str) -> N
 )
 def test_phrasings_of_scale_in_our_validation_posts_session_9(text: str, expected: str) -> None:
     assert grade(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # relatives named one by one and lost together
+        ("龙泉村昨晚那场火，爷爷奶奶爸妈和弟弟都没了，只剩住校的孩子。", "III"),
+        ("一家人吃了野生菌，爷爷奶奶和小孙子送到州里也没救回来。", "III"),
+        ("五楼一对老两口和孙女都没出来，官方到现在还没发通报。", "III"),
+        # ... but not relatives who left for work, nor who died years ago
+        ("我爸妈和弟弟也走了，去广州打工了，家里就剩我。", "IV"),
+        ("爷爷奶奶和爸妈前几年都去世了，我一个人在村里种地。", "IV"),
+        # the dead counted by their funerals, a running toll, the dead referred to as such
+        ("龙泉村这个月一下子办了五场丧事，都是喝了同一家打的散装酒。", "III"),
+        ("那个重伤的小伙子今天在州医院还是没挺过来，才二十三岁。这次一共四个了。", "III"),
+        ("我老乡说死的三个里头有一对父子，都是一个村的。", "III"),
+        # those who did not come out, found dead; the dead carried out under a cloth
+        ("东坝化工厂这次九个人没出来。我在厂门口站了一下午，家属一个接一个来认人。", "III"),
+        ("化粪池清掏，三个人下去都没上来，全都中毒没了。", "III"),
+        ("刚刚看到抬出来三个，用布盖着的😭", "III"),
+        # trapped and then rescued stays trapped, not dead
+        ("电梯困了三个人，消防来了都救出来了，没人受伤。", "IV"),
+    ],
+)
+def test_phrasings_of_the_dead_written_for_session_10(text: str, expected: str) -> None:
+    assert grade(text) == expected
