@@ -568,3 +568,28 @@ def test_phrasings_of_scale_in_our_validation_posts_session_9(text: str, expecte
 )
 def test_phrasings_of_the_dead_written_for_session_10(text: str, expected: str) -> None:
     assert grade(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a toll updated through the day, or told as a number of digits
+        ("观景台塌了……早上新闻说遇难十九人，中午二十六，刚才县里发布会说三十四人了。", "I"),
+        ("石门隧道口连环车祸，遇难人数已经到两位数了😭 隧道双向封闭。", "II"),
+        ("事故遇难3人，下午2点县里召开了新闻发布会。", "III"),
+        # those badly hurt, the poisoned at the hospital, the murdered
+        ("客车侧翻了，车上四十来号人基本都挂了彩，听急救的说伤得重的有十四个。", "III"),
+        ("吃了那家豇豆的五十多个人都去医院洗胃了。", "III"),
+        ("东坝村一家三口遇害案件告破，犯罪嫌疑人系死者亲属。", "III"),
+        # a vicious act gone viral
+        ("某局长酒驾把环卫阿姨撞了还想跑，视频刷屏了，整个云岭的朋友圈都在骂。", "III"),
+        # look-alikes: an earthquake in the neighbouring prefecture, a rumour called fake, people
+        # who walked out themselves, two pupils of a class
+        ("邻州某县发生5.2级地震后，县应急管理局派出40人救援队前往驰援。我县境内未受影响。", "IV"),
+        ("群里那个“化工厂大爆炸死了几十个人”的语音是假的，应急局已经通报了。", "IV"),
+        ("超市的货架倒了，有三个人被压，都是擦伤扭伤，人都自己走出来的，虚惊一场。", "IV"),
+        ("就是一个班两个同学吃了外面的烧烤肚子疼，请了假。", "IV"),
+    ],
+)
+def test_phrasings_of_scale_in_the_fifth_probe(text: str, expected: str) -> None:
+    assert grade(text) == expected
