@@ -250,7 +250,7 @@ _DEATH_INJURY = re.compile(rf"(?P<d>{NUM})死(?P<i>{NUM})伤|(?<=[致成共已])
 _RETRO = re.compile(r"去年今日|去年的今天|[一二两三四五六七八九十\d]+年前的今天|周年|[一二两三四五六七八九十\d]+年前|多年前|回顾|纪念|悼念|缅怀|祭奠|历史上|往事")
 # a year before this one: "1996年那次瓦斯爆炸，死了二十几个人"
 _RETRO_WEAK = re.compile(r"去年|前年|当年|那年|那一年|曾经|曾发生|以前|过去|这几年|这些年|多年来|每年|常年|"
-                         r"[一二三四五六七八九十\d]+年代|还有人记得|还记得")
+                         r"[一二三四五六七八九十\d]+年代|还有人记得|还记得|[五六七八九]几年|(?:[二三四五六七八九十几]+|\d{2,})年前")
 # "当时"/"那时" at the head of a clause points back to the sentence before: "1998年那场大水吗？当时冲走了好几十人"
 _THEN = re.compile(r"\s*(?:当时|那时|那会儿?)")
 # a year before the post's own: "1996年那次…" (years are compared with the post's date, not the clock)
@@ -315,13 +315,13 @@ _ESTIMATE_WORDS = re.compile(f"{_ESTIMATE_BEFORE}|{_ESTIMATE_AFTER}")
 # those not among the survivors: "车上二十几个游客，活下来的只有六个", "中巴上十六个人，只活下来三个",
 # "全车43人仅4人生还"
 _SURVIVORS = re.compile(
-    rf"(?P<total>{NUM})(?:(?:个|名|位|口|号)(?:人|{_PEOPLE})?|人|{_PEOPLE})[^。！？]{{0,14}}?"
-    rf"(?:(?:活下来的|救出来的|生还的|幸存的|获救的|活着的)(?:只有|仅有|仅|才|就)(?P<alive>{NUM})|"
+    rf"(?P<total>{NUM})(?:(?:个|名|位|口|号)(?:人|{_PEOPLE})?|人|{_PEOPLE})?[^。！？]{{0,14}}?"
+    rf"(?:(?:活下来的|救出来的|救上来的|捞上来的|生还的|幸存的|获救的|活着的)(?:只有|仅有|仅|才|就)(?P<alive>{NUM})|"
     rf"(?:只|仅|才)(?:有)?(?:活下来|生还|幸存)(?:了)?(?P<alive2>{NUM})|"
     rf"(?:只|仅|才)(?:有)?(?P<alive3>{NUM})(?:个|名|位)?(?:人)?(?:生还|幸存|活下来|活了下来))")
 # "这次煤矿事故走了十九个人，今天头七": 走了 is a death only where mourning is spoken of
-_GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工)")
-_MOURNING = re.compile(r"一夜之间|烧炭|煤气|一氧化碳|大火|火灾|着火|起火|坍塌|塌了|泥石流|洪水|不行了|疫情|怪病|头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
+_GONE = re.compile(rf"走了(?P<num>{NUM})(?:个|位|名)?(?:人|老人|孩子|工人|矿工|兄弟)(?![，,]?(?:去|到|出|回|上学|读书|打工|务工|外出))")
+_MOURNING = re.compile(r"赔偿|抚恤|家属|矿难|煤矿|一夜之间|烧炭|煤气|一氧化碳|大火|火灾|着火|起火|坍塌|塌了|泥石流|洪水|不行了|疫情|怪病|头七|灵堂|遗像|遗体|丧事|悼念|哀悼|追悼|火化|安葬|出殡|事故|遇难|烧纸|戴孝")
 # a crowd sized by estimate in a sentence that says a crowd is there: "…门口人山人海…我估计不下两千人"
 _CROWD_ESTIMATE = re.compile(rf"(?:{_ESTIMATE_BEFORE})(?:也|都|得)?(?:有)?(?P<num>{NUM})(?:号人|多人|人|(?=[，,。！？!?；;\s]|$))|"
                              rf"(?P<num2>{NUM})(?:号人|多人|人)(?:{_ESTIMATE_AFTER})")
@@ -520,6 +520,8 @@ _STATED_GRADE_NOT = re.compile(r"(?:遏制|防范|预防|杜绝|防止|避免|�
                                r"(?:\d+|[二两三四五六七八九十][一二两三四五六七八九十]*)起$")
 # casualties stated without a number
 _HEAVY_TOLL = re.compile(r"死了好多人|死了很多人|死了不少人|死了一大片|好多人遇难|很多人遇难|死伤无数|死伤惨重|伤亡惨重|重大伤亡|大量人员伤亡|群死群伤")
+# a list of the missing or the dead is kept when there are many: "我二叔一家还在失联名单上"
+_TOLL_LIST = re.compile(r"(?:失联|失踪|遇难|死亡|伤亡|被困)(?:者|人员)?名单")
 _UNKNOWN_TOLL = re.compile(r"伤亡(?:情况|人数)?(?:不明|不详|未知|正在统计|尚在核实|待核实)|多人(?:死亡|遇难|身亡)|人员伤亡(?:情况)?正在")
 _VICIOUS_WEAK = re.compile(r"酒驾|醉驾|肇事逃逸|撞了(?:人)?(?:还)?想跑|体罚|罚(?:孩子|学生|娃)[^，。！？]{0,8}跪|拳打脚踢|推倒|强拆|按地上|逃逸|拖出来|摔晕|打晕|打破|头破血流|打骨折|打断|辱骂|按在地上|摁在地上|殴打|打人|暴打|群殴|斗殴|霸凌|欺凌|暴力执法|暴力抗法|围殴|掌掴|扇耳光|推搡|下跪|虐待|踩踏|坠楼|跳楼|自焚|服毒|割腕|喝农药|喝了农药|喝药自杀|服药自杀|上吊|自杀|轻生|寻短见")
 # violence among the weak cues: with a death it is a homicide, a 恶性事件 however few died
@@ -1402,6 +1404,8 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
             take(name, m, m.group())
     for m in _HEAVY_TOLL.finditer(text):
         take("heavy_toll", m, m.group())
+    for m in _TOLL_LIST.finditer(text):
+        take("toll_list", m, m.group())
     for m in _VILLAGE_BURIED.finditer(text):
         take("village_buried", m, m.group())
     for m in _MASS_ILL.finditer(text):
@@ -1477,6 +1481,8 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
             at_least("III", f"{label}（3–9人）")
     if f.cues.get("village_buried") and not f.no_casualties and not f.rescued:
         at_least("II", f"村庄被埋/被冲（{f.cues['village_buried']}），伤亡可能重大")
+    if f.cues.get("toll_list") and toll < 10 and not f.rescued and not f.no_casualties:
+        at_least("II", f"已有伤亡/失联名单（{f.cues['toll_list']}），人数未明，规模可能重大")
     if f.cues.get("heavy_toll"):
         at_least("II", f"伤亡惨重（{f.cues['heavy_toll']}），人数未明")
     elif f.cues.get("unknown_toll") and not f.no_casualties:

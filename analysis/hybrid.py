@@ -304,8 +304,10 @@ def _set_aside(r: Score, kinds: Sequence[str]) -> bool:
     denied, a drill, a retrospective, a period's statistics (figures.FIRM_DISCOUNTS), or
     that happened elsewhere."""
     fig = r.explanation.get("figures") or {}
-    return any(sp.get("kind") in kinds and any(w in (sp.get("discounted") or "") for w in _STATED_ASIDE)
-               for sp in fig.get("spans") or ())
+    # a scale cue set aside counts too: "邻州某县发生5.2级地震…我县境内未受影响"
+    cues_aside = any(any(w in d for w in _STATED_ASIDE) for d in _cues(r).get("discounted") or ())
+    return cues_aside or any(sp.get("kind") in kinds and any(w in (sp.get("discounted") or "") for w in _STATED_ASIDE)
+                             for sp in fig.get("spans") or ())
 
 
 def _model_text(item: AnalysisInput) -> str:

@@ -31,6 +31,8 @@ Similarity = Callable[[str, str], float]
 WINDOW = timedelta(hours=72)
 LEAD = timedelta(hours=6)
 TEXTS_PER_GROUP = 12
+import os
+SHARED_RANK = int(os.environ.get("TF_SHARED_RANK", "2"))
 MAX_GROUPS = 2000  # open groups kept across batches (oldest dropped first)
 
 
@@ -61,7 +63,7 @@ class EventContext:
                 continue
             g = self._assign(item, score)
             members.setdefault(id(g), (g, []))[1].append((score, item.post.published_at))
-            if SEVERITY_RANK[score.severity] <= 2 and not score.rumor:
+            if SEVERITY_RANK[score.severity] <= SHARED_RANK and not score.rumor:
                 cur = g.evidence
                 if cur is None or SEVERITY_RANK[score.severity] < SEVERITY_RANK[cur[0]]:
                     g.evidence = (score.severity, item.post.id, item.post.published_at)

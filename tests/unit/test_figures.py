@@ -593,3 +593,19 @@ def test_phrasings_of_the_dead_written_for_session_10(text: str, expected: str) 
 )
 def test_phrasings_of_scale_in_the_fifth_probe(text: str, expected: str) -> None:
     assert grade(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list of the missing is kept when there are many
+        ("我二叔一家还在失联名单上，北岭泥石流都两天了，救援队说核心区还在挖。", "II"),
+        # the dead of a mine disaster whose compensation is still argued over
+        ("石门煤矿那次走了二十一个人，赔偿到现在还没谈妥，家属天天去矿上坐着。", "II"),
+        # ... but children who left to study, and a disaster of the nineties, are not
+        ("他家走了三个孩子去县城读书，家属很高兴。", "IV"),
+        ("老一辈应该都记得，九几年那次石门煤矿瓦斯爆炸一下子走了三十几个人。", "IV"),
+    ],
+)
+def test_phrasings_of_scale_in_our_validation_posts_session_10(text: str, expected: str) -> None:
+    assert grade(text) == expected

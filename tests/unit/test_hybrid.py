@@ -293,3 +293,17 @@ def test_a_post_that_clarifies_a_scare_is_not_negative_about_it(ref):
     [scare] = a.analyze([item("一中上百人食物中毒，学校到现在一句话都没有！")])
     assert clar.sentiment == "neutral" and any("辟谣/澄清" in x for x in clar.explanation["rules"])
     assert scare.sentiment == "negative"
+
+
+def test_an_earthquake_the_rules_place_elsewhere_is_not_graded_by_the_model():
+    # given a model sure of a major disaster, calibrated to grade figure-less posts at 0.9
+    clf = FakeClassifier(out(sev="II", p=0.97))
+    clf.manifest = {"calibration": {"major_from_model": 0.9, "lift_to_iii": 0.9}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    # when the earthquake struck the neighbouring prefecture and our county only sent help
+    [s] = an.analyze([item("邻州某县发生5.2级地震后，县应急管理局派出40人救援队前往驰援。我县境内未受影响。")])
+    # then the magnitude the rules set aside keeps the model from starting a 5-hour clock
+    assert s.severity == "IV"
+    # while an earthquake of that size in our own county is graded up
+    [t] = an.analyze([item("石门镇发生5.2级地震，部分房屋受损。")])
+    assert t.severity in ("II", "III")
