@@ -999,7 +999,12 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         found_c = _count_before(text, m.start(), window=24)
         if found_c is not None:
             c, lo = found_c
-            if _counts_people(c):
+            if _counts_people(c) and m.group().endswith(("医院", "卫生院")) and _POISON_TERMS.search(
+                    text, max(0, m.start() - 80), m.end() + 12) and c.group("noun") not in ("家属", "亲属", "家长") \
+                    and not _GRIEVANCE.search(text, m.end(), m.end() + 8):
+                # "出现腹痛、腹泻…共有126名学生到县人民医院、县中医院就诊": the sick went to hospital
+                add("hospitalized", c.group("num"), (lo + c.start(), m.end()), True, m.start())
+            elif _counts_people(c):
                 size, _ = _value(c.group("num"))
                 if c.group("cls") == "户" and _HOUSEHOLDS_THERE.search(text, max(0, m.start() - 1), m.end()):
                     # "一千二百多户业主聚到…政府门口": the households there in person

@@ -117,6 +117,10 @@ class EventContext:
             )
             score.explanation["event_context"] = {"evidence_post": source, "grade": grade,
                                                   "own_grade": score.severity}
+            if os.environ.get("TF_CAP3") and SEVERITY_RANK[grade] < 3:
+                if SEVERITY_RANK[score.severity] <= 3:
+                    continue
+                grade = "III"
             score.severity = grade
             if score.disposition not in ("rumor",):
                 score.disposition = "major_issue"

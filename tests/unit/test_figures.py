@@ -609,3 +609,12 @@ def test_phrasings_of_scale_in_the_fifth_probe(text: str, expected: str) -> None
 )
 def test_phrasings_of_scale_in_our_validation_posts_session_10(text: str, expected: str) -> None:
     assert grade(text) == expected
+
+
+def test_the_sick_counted_as_they_went_to_hospital_are_the_sick() -> None:
+    # "出现腹痛、腹泻…共有126名学生到县人民医院、县中医院就诊": not a crowd at the hospital
+    text = ("昨晚云岭一中部分学生在食堂晚餐后出现腹痛、腹泻、呕吐等症状。截至今晨，共有126名学生到县人民医院、"
+            "县中医院就诊，其中住院观察31人。")
+    assert grade(text) == "II"
+    # relatives who went there to demand an answer are a complaint, not patients
+    assert grade("孩子吃了药后呕吐，今天有二十几个家属到县医院讨说法。") == "III"
