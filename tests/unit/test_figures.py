@@ -618,3 +618,20 @@ def test_the_sick_counted_as_they_went_to_hospital_are_the_sick() -> None:
     assert grade(text) == "II"
     # relatives who went there to demand an answer are a complaint, not patients
     assert grade("孩子吃了药后呕吐，今天有二十几个家属到县医院讨说法。") == "III"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an official's contempt for petitioners caught on video and spread
+        ("网传视频：东坝镇一名干部在接待上访群众时拍桌子，说“你去告啊，告到哪里都没用”，视频已经被转了几万次。", "III"),
+        # ... which, unseen, is one complaint
+        ("东坝镇一名干部在接待上访群众时拍桌子，态度很差，希望有关部门管一管。", "IV"),
+        # the dead named as a family
+        ("南河大桥车祸走的是我同学一家三口，周一早上开着面包车回娘家。", "III"),
+        # drivers parking their cars in protest are a crowd
+        ("县城几十个出租车司机把车停在人民广场边上，不拉客了，要求管理部门给个说法。", "III"),
+    ],
+)
+def test_phrasings_of_scale_in_the_event_feed(text: str, expected: str) -> None:
+    assert grade(text) == expected
