@@ -635,3 +635,10 @@ def test_the_sick_counted_as_they_went_to_hospital_are_the_sick() -> None:
 )
 def test_phrasings_of_scale_in_the_event_feed(text: str, expected: str) -> None:
     assert grade(text) == expected
+
+
+def test_a_slap_told_with_its_victim_between_is_still_a_slap() -> None:
+    # "护工扇老人耳光的视频在网上疯传": a vicious act that spread
+    assert grade("马鞍山养老院护工扇老人耳光的视频在网上疯传，这种事必须严查！") == "III"
+    # unseen by anyone else it is one family's complaint
+    assert grade("我家老人说养老院护工扇过他耳光，我们想问问怎么投诉。") == "IV"
