@@ -158,7 +158,7 @@ _KIND_TERMS: dict[str, str] = {
     "seriously_injured": r"伤得(?:很|比较|最|特别)?重的|伤势(?:较)?重的|受重伤|重伤|危重|病危|伤势严重|伤势较重|生命垂危|重度烧伤|重症病人|重症患者|重症|ICU|重症监护",
     "injured": r"受伤人数|受伤|伤者|伤员|负伤|轻伤|擦伤|烧伤|烫伤|砸伤|撞伤|摔伤|跌伤|扭伤|打伤|砍伤|刺伤|伤亡|死伤|受轻伤|伤了",
     "trapped": r"没有出来|没有上来|被困人员|被困|被堵在|堵在(?:里面|里头|洞里|井下|隧道里)|受困|困在|困住|困了|困于|遇险|未升井|未能升井|没有升井|没上来|没能上来|没出来|没能出来|出不来|没撤出来|没能?救出来?|没挖出来|被埋|埋了|埋进去|埋在里面|压在下面|压在底下|困在里面|埋压|掩埋|被压|围困",
-    "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|卷走",
+    "missing": r"失联|失踪|下落不明|生死未卜|联系不上|找不到人|找不到|没找到|没有找到|被洪水冲走|被水冲走|被冲走|冲走|(?:洪水|大水|河水|泥石流|浪|水)卷走|被卷走(?!了?[^，。！？]{0,4}(?:万|钱|元|块|积蓄|存款))",
     "poisoned": r"洗胃|一个接一个(?:地)?倒下|接连倒下|倒了一大片|病例|阳性|胸闷|咳嗽|呼吸困难|红疹|皮疹|瘙痒|熏倒|熏晕|晕倒|昏倒|食物中毒|吐了|拉肚子|中毒|发病|患病|上吐下泻|呕吐|腹泻|腹痛|肚子疼|发烧|发热|感染|确诊|身体不适|出现不适|不舒服",
     "hospitalized": r"送(?:县|镇|乡|市|州)[\u4e00-\u9fff]{0,3}(?:医院|卫生院)|(?:进了|住进了?|送进了?)[\u4e00-\u9fff]{0,4}(?:医院|卫生院)|就医|送来|送过来|(?:送到|送往|送进|送至|拉到|转到)[\u4e00-\u9fff]{0,5}(?:医院|卫生院|诊所|急诊)|就诊人数|就诊|送医|送往医院|送到医院|送至医院|送进医院|送进了医院|送到了医院|送院|入院|住院|送医院|留院观察|留观|去了医院|进了医院|进医院|住进医院|住进了医院",
     "evacuated": r"撤(?=了?(?:好几|几|数|上|近|约)?[\d一二两三四五六七八九十百千万]+[余多]?(?:人|号人|名|户))|扶老携幼|拖家带口|转移安置|紧急转移|转移(?!支付|资金|话题|视线|注意力|财产|到了?网上)|疏散(?!通道|演练)|撤离|撤到|撤往|撤出|撤了出来|撤出来|(?:往|向)[\u4e00-\u9fff]{1,6}撤|避险|安置(?!房|小区|区|费|款|补|资金|政策|方案|工作)",
@@ -275,7 +275,7 @@ _REFUTED = re.compile(r"(?:都|完全|根本)?是假的|是假消息|系伪造|�
 _HEARSAY = re.compile(r"朋友圈说|群里说|网上说|网上传|网上在传|有人传|听说|网传|据说|传言|有人说|传闻|小道消息|疯传|群里传|在传")
 _REFUTED_POST = re.compile(r"经核[查实][^。]{0,8}(?:仅|只有|只是)|系伪造|没这回事|没有这回事|别再转了|别转了|别传了|别再传了|别传夸张|传夸张了|不要再转|别乱传|不要乱传|不要传|别传谣|不是我们县|不是本县|不是咱们县|(?<!真的)(?<!是真是)假的|辟谣|不实|谣言|造谣|已澄清|并非如此")
 _LESSON = re.compile(r"引以为戒|警示教育|举一反三|吸取教训|典型案例|以案示警|以案为鉴")
-_FOREIGN_GENERIC = re.compile(r"外地(?!的?(?:打工|工作|务工|上学|读书|上班|做生意|人|游客|车))|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省(?!的?(?:民工|人|游客|老板|务工|司机|车|打工))|邻州|隔壁州|外州|省外|国外|境外|外市|邻省|邻市|某省|某市|某地|外国")
+_FOREIGN_GENERIC = re.compile(r"外地(?!的?(?:打工|工作|务工|上学|读书|上班|做生意|人|游客|车))|外县|邻县|隔壁县|隔壁省|隔壁市|其他县|别的县|外省(?!的?(?:民工|人|游客|老板|务工|司机|车|打工))|邻州|隔壁州|外州|另一县|兄弟县|省外|国外|境外|外市|邻省|邻市|某省|某市|某地|外国")
 _FOREIGN_BEFORE = re.compile(rf"(?:{_FOREIGN_GENERIC.pattern})的?$")
 _OWN_GENERIC = re.compile(r"我县|本县|全县|县城|县里|咱县|我们县|咱们县|县委|县政府|(?<!壁)(?<!邻)(?<!外)(?<!的)(?<!他)县(?:人民|中)?医院")
 _BIG_CITIES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安",
@@ -369,7 +369,7 @@ _FUNERALS = re.compile(rf"(?P<num>{NUM})(?:场丧事|场白事|个灵堂|口棺�
 _TOLL_SO_FAR = re.compile(rf"(?:这次|这回|前后|现在)?(?:一共|总共|已经)(?:是)?(?P<num>{NUM})(?:个|位|名)了")
 _DIED_BEFORE = re.compile(r"没挺过来|没抢救过来|没救过来|没了|去世|走了|死了|遇难|身亡")
 # the dead referred to as such: "死的三个里头有一对父子", "走的那五个人"
-_THE_DEAD = re.compile(rf"(?:死|走|没|遇难)的(?:那|这)?(?P<num>{NUM})(?:个|位|名)|(?:死|走|没|遇难)的是[^，。！？]{{0,8}}?一家(?P<num2>{NUM})口")
+_THE_DEAD = re.compile(rf"(?:死|走|没|遇难|牺牲)的(?:那|这)?(?P<num>{NUM}|{_VAGUE})(?:个|位|名)|(?:死|走|没|遇难|牺牲)的是[^，。！？]{{0,8}}?一家(?P<num2>{NUM})口")
 # those who did not come out, confirmed dead later in the post: "九个人没出来…家属一个接一个来认人"
 _DEAD_AFTER = re.compile(r"都没了|全都?(?:中毒)?没了|都没气了|没了气|认人|认尸|认领遗体|遗体|都走了|没救过来|没有生命体征")
 
@@ -487,6 +487,8 @@ _INCIDENT_WORDS = re.compile(
 )
 # hospitals overwhelmed by one incident: "县医院走廊都躺满了中毒的学生"
 _HOSPITAL_FULL = re.compile(r"(?:医院|卫生院|急诊|病房|住院部)[^。！？；]{0,10}?(?:都|全|全都)?(?:躺满|住满|挤满|塞满|摆满|加满|挤爆|爆满|住不下|挤不下|躺不下)|(?:急诊|走廊|病房)[^。！？，]{0,4}?(?:都|全)是[^。！？，]{0,8}?(?:孩子|学生|伤员|病人|患者)")
+# our people sent to help somewhere else: "县消防救援大队…赶赴灾区支援", "派出救援队驰援"
+_HELP_ELSEWHERE = re.compile(r"驰援|前往支援|派出[^，。！？]{0,8}支援|赶赴[^，。！？]{0,8}支援|支援[^，。！？]{0,6}(?:灾区|邻县|外地|兄弟县)")
 _INCIDENT = re.compile(r"拉肚子|上吐下泻|中毒|爆炸|事故|伤员|火灾|起火|泄漏|坍塌|垮塌|倒塌|食堂|宴席|吃了|喝了|地震|泥石流|疫情")
 _TOWNSHIPS_HIT = re.compile(rf"(?P<num>{NUM}|多|数|几)个乡镇(?:中|里|有)?(?:(?P<num2>{NUM})个)?(?:不同程度|严重|全部|均)?(?:受灾|被淹|遭受|告急|灾情|没有一个幸免|无一幸免)")
 _DISASTER = re.compile(r"大旱|旱情|水库见底|冰封|凝冻|冻雨|暴雪|寒潮|被淹|淹了|汪洋|暴雨|洪水|洪涝|山洪|地震|泥石流|滑坡|塌方|干旱|旱灾|冰冻|雪灾|台风|冰雹|森林火灾|山火|火灾|内涝|决堤|溃坝|灾")
@@ -1379,9 +1381,15 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
     if _INCIDENT.search(text):
         for m in _HOSPITAL_FULL.finditer(text):
             take("hospitals_full", m, m.group())
-    iw = _INCIDENT_WORDS.search(text)
-    if iw is not None:
-        cues["incident_words"] = iw.group()
+    # the first incident word the post tells of here (one in a sentence placed in another
+    # county, "滇中州另一县发生泥石流", is no incident of ours for the model to grade)
+    iws = list(_INCIDENT_WORDS.finditer(text))
+    here = [m for m in iws if not (_locus(places, m.start(), _sentence_of(sents, m.start())) or ("", True))[1] is False
+            and not _HELP_ELSEWHERE.search(text, *_sentence_of(sents, m.start()))]
+    if here:
+        cues["incident_words"] = here[0].group()
+    elif iws:
+        skipped.append(f"{iws[0].group()}：事件发生在外地")
     dm = _DRILL.search(text)
     if dm is not None:
         cues["drill"] = dm.group()  # a drill or exercise: nothing happened, whatever the model reads

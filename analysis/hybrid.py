@@ -171,13 +171,14 @@ class HybridAnalyzer:
         p_major = major_probability(o)
         # the model may grade up only a post that tells of some incident, with no count the
         # rules could judge: a queue, a broken machine or a joke is not one however it reads
-        told = bool(_cues(r).get("incident_words"))
+        # nor a post that refutes or clarifies ("网传…不实"): what it refutes is no incident
+        told = bool(_cues(r).get("incident_words")) and not _CLARIFYING.search(text)
         figure_less = r.relevant and told and not _states(r, _COUNT_KINDS)
         if SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and figure_less:
             severity = "II"
             reasons.append(f"等级：帖子未给出伤亡、聚集等数字，模型判断为重大及以上事件的概率 {p_major:.2f}"
                            f"（≥ {self.major_from_model:.2f}）→ 按重大（II）处置，请核实规模")
-        elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant:
+        elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant and not _CLARIFYING.search(text):
             if _states(r, _TOLL_KINDS) or _set_aside(r, _COUNT_KINDS):
                 # "2人轻伤", "未造成人员伤亡": the toll the post gives outweighs how serious it sounds
                 reasons.append(f"等级：模型判断为较大及以上的概率 {p_serious:.2f}，但帖子所述伤亡低于较大标准，维持 IV")

@@ -642,3 +642,22 @@ def test_a_slap_told_with_its_victim_between_is_still_a_slap() -> None:
     assert grade("马鞍山养老院护工扇老人耳光的视频在网上疯传，这种事必须严查！") == "III"
     # unseen by anyone else it is one family's complaint
     assert grade("我家老人说养老院护工扇过他耳光，我们想问问怎么投诉。") == "IV"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # money taken is not people swept away; the fallen counted as such
+        ("县城那家培训班突然关门了，光我们这一批家长就被卷走了几十万。", "IV"),
+        ("三个孩子被洪水卷走了。", "III"),
+        ("扑火队里牺牲的几个都是附近村子的年轻人。", "III"),
+    ],
+)
+def test_phrasings_of_scale_in_the_serious_validation_sets(text: str, expected: str) -> None:
+    assert grade(text) == expected
+
+
+def test_an_incident_told_of_another_county_or_of_help_sent_there_is_no_incident_of_ours() -> None:
+    fig = extract_figures("滇中州另一县发生泥石流，云岭县派出救援力量支援。目前云岭县境内雨情平稳。")
+    assert "incident_words" not in fig.cues
+    assert "incident_words" in extract_figures("石门镇发生泥石流，县里派出救援力量。").cues

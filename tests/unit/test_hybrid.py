@@ -307,3 +307,11 @@ def test_an_earthquake_the_rules_place_elsewhere_is_not_graded_by_the_model():
     # while an earthquake of that size in our own county is graded up
     [t] = an.analyze([item("石门镇发生5.2级地震，部分房屋受损。")])
     assert t.severity in ("II", "III")
+
+
+def test_a_post_that_refutes_a_disaster_is_not_graded_up_by_the_model():
+    clf = FakeClassifier(out(sev="II", p=0.99))
+    clf.manifest = {"calibration": {"major_from_model": 0.9, "lift_to_iii": 0.9}}
+    an = HybridAnalyzer(load_reference_cached(), clf)
+    [s] = an.analyze([item("网传“南河水库大坝出现裂缝即将溃坝”不实，经现场核查，大坝运行正常。")])
+    assert s.severity == "IV"
