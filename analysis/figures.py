@@ -1384,7 +1384,7 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
     # the first incident word the post tells of here (one in a sentence placed in another
     # county, "滇中州另一县发生泥石流", is no incident of ours for the model to grade)
     iws = list(_INCIDENT_WORDS.finditer(text))
-    here = [m for m in iws if not (_locus(places, m.start(), _sentence_of(sents, m.start())) or ("", True))[1] is False
+    here = [m for m in iws if (_locus(places, m.start(), _sentence_of(sents, m.start())) or ("", True))[1] is not False
             and not _HELP_ELSEWHERE.search(text, *_sentence_of(sents, m.start()))]
     if here:
         cues["incident_words"] = here[0].group()
