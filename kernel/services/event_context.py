@@ -32,6 +32,7 @@ WINDOW = timedelta(hours=72)
 LEAD = timedelta(hours=6)
 TEXTS_PER_GROUP = 12
 import os
+
 SHARED_RANK = int(os.environ.get("TF_SHARED_RANK", "2"))
 MAX_GROUPS = 2000  # open groups kept across batches (oldest dropped first)
 
