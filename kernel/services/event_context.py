@@ -31,9 +31,6 @@ Similarity = Callable[[str, str], float]
 WINDOW = timedelta(hours=72)
 LEAD = timedelta(hours=6)
 TEXTS_PER_GROUP = 12
-import os
-
-SHARED_RANK = int(os.environ.get("TF_SHARED_RANK", "2"))
 MAX_GROUPS = 2000  # open groups kept across batches (oldest dropped first)
 
 
@@ -64,7 +61,7 @@ class EventContext:
                 continue
             g = self._assign(item, score)
             members.setdefault(id(g), (g, []))[1].append((score, item.post.published_at))
-            if SEVERITY_RANK[score.severity] <= SHARED_RANK and not score.rumor:
+            if SEVERITY_RANK[score.severity] <= 2 and not score.rumor:
                 cur = g.evidence
                 if cur is None or SEVERITY_RANK[score.severity] < SEVERITY_RANK[cur[0]]:
                     g.evidence = (score.severity, item.post.id, item.post.published_at)
@@ -118,10 +115,6 @@ class EventContext:
             )
             score.explanation["event_context"] = {"evidence_post": source, "grade": grade,
                                                   "own_grade": score.severity}
-            if os.environ.get("TF_CAP3") and SEVERITY_RANK[grade] < 3:
-                if SEVERITY_RANK[score.severity] <= 3:
-                    continue
-                grade = "III"
             score.severity = grade
             if score.disposition not in ("rumor",):
                 score.disposition = "major_issue"
