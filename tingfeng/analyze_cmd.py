@@ -25,7 +25,7 @@ class AnalyzeStats:
 def build_scorer(settings: Settings, *, event_context: bool = False) -> Scorer:
     """The analyzer + routing. Severity is per post by default (the contract's "content
     severity of what the post describes"); with ``event_context`` the posts of one run are
-    grouped into events in memory and I/II evidence is shared within an event
+    grouped into events in memory and a post is lifted towards its event's grade, at most to III
     (see EventContext), as the stored events of the running service do."""
     from analysis.registry import make_analyzer
     from analysis.similarity import similarity

@@ -92,7 +92,7 @@ class Precision(StrEnum):
 
 # shared by `analyze` and `eval`: both score through build_scorer
 EventContextOption = Annotated[bool, typer.Option(
-    "--event-context", help="把同批帖子归并为事件，帖子按所属事件的 I/II 级证据定级（默认按单帖内容定级）")]
+    "--event-context", help="把同批帖子归并为事件，帖子按所属事件的等级上调（至多 III 级，I/II 级由事件及陈述伤亡的帖子承担；默认按单帖内容定级）")]
 
 
 @app.command()

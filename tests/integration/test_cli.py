@@ -142,15 +142,34 @@ def test_event_context_lifts_follow_ups_of_a_major_event_and_nothing_else():
     assert alone["a"]["severity"] == ctx["a"]["severity"] == "II"
     # the follow-ups carry no toll of their own: per post they are not 重大 …
     assert alone["b"]["severity"] not in ("I", "II") and alone["c"]["severity"] not in ("I", "II")
-    # … but they describe the same 重大 event, and say so in their explanation
+    # … but they describe the same 重大 event: graded 较大 with it (the 5-hour clock stays with
+    # the event and the post that states the toll), and they say so in their explanation
     for pid in ("b", "c"):
-        assert ctx[pid]["severity"] == "II"
+        assert ctx[pid]["severity"] == "III"
         assert ctx[pid]["explanation"]["event_context"]["evidence_post"] == "a"
+        assert ctx[pid]["explanation"]["event_context"]["event_grade"] == "II"
         assert any("同属一个事件" in r for r in ctx[pid]["explanation"]["rules"])
     # an unrelated complaint and the refuted rumour keep their own grade
     assert ctx["d"]["severity"] == alone["d"]["severity"] == "IV"
     assert ctx["e"]["severity"] == alone["e"]["severity"]
     assert "event_context" not in ctx["e"]["explanation"]
+
+
+III_BATCH = [
+    _post("p", "东坝中学食堂午饭后几十个学生上吐下泻，都送到了东坝卫生院", "12:30"),
+    _post("q", "东坝中学食堂饭菜吃坏肚子的事，市场监管局到现在都没公布食品检测结果，家长们很着急", "15:00"),
+]
+
+
+def test_event_context_shares_a_较大_grade_with_its_follow_ups():
+    data = ("\n".join(III_BATCH) + "\n").encode()
+    per_post = {o["id"]: o for o in map(json.loads, tingfeng("analyze", "-", "-o", "-", input_=data).stdout.decode().splitlines())}
+    grouped = {o["id"]: o for o in map(json.loads, tingfeng(
+        "analyze", "-", "-o", "-", "--event-context", input_=data).stdout.decode().splitlines())}
+    assert per_post["p"]["severity"] == grouped["p"]["severity"] == "III"
+    assert per_post["q"]["severity"] == "IV"  # no count of its own
+    assert grouped["q"]["severity"] == "III"
+    assert grouped["q"]["explanation"]["event_context"]["event_grade"] == "III"
 
 
 def test_eval_can_show_the_severity_confusion(tmp_path):
