@@ -304,10 +304,10 @@ _COUNT_NEXT_RISE = re.compile(
     r"[^，,。！？!?；;\n]{0,8}[，,][^，,。！？!?；;\n]{0,12}?(?:升至|升到|上升到|上升至|增至|增加到|增加至|达到)"
     + _NEXT_COUNT_HEAD + r"(?=了|[，,。！？!?；;\s]|$)"
 )
-# the dead counted by what they left: "我数了二十三张遗像", "16座新坟"
-_MEMORIALS = re.compile(rf"数(?:到|了)(?:第)?(?P<num3>{NUM})(?:个|具)|(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体)|(?:白布盖着的|盖着白布的|盖了白布的|盖白布的)(?:已经|就)?(?:排了|有|抬出来了?)?(?P<num2>{NUM})(?:个|具|人)")
+# the dead counted by what they left: "我数了二十三张遗像", "16座新坟", "一个月办了五场丧事"
+_MEMORIALS = re.compile(rf"数(?:到|了)(?:第)?(?P<num3>{NUM})(?:个|具)|(?P<num>{NUM})(?:张遗像|座新坟|口棺材|具遗体|个骨灰盒|具尸体|场丧事|场白事|个灵堂)|(?:白布盖着的|盖着白布的|盖了白布的|盖白布的)(?:已经|就)?(?:排了|有|抬出来了?)?(?P<num2>{NUM})(?:个|具|人)")
 _NAMES_LISTED = re.compile(rf"(?P<num>{NUM})个名字")
-_MEMORIAL_WORDS = re.compile(r"白布|遗像|新坟|棺材|遗体|骨灰盒|尸体")
+_MEMORIAL_WORDS = re.compile(r"白布|遗像|新坟|棺材|遗体|骨灰盒|尸体|丧事|白事|灵堂")
 _SURVIVOR_WORDS = re.compile(r"活下来|救出来的|生还|幸存|获救的|活着的")
 _ESTIMATE_BEFORE = "估计|估摸|往少了?说|保守估计|少说|起码|至少|不下|足有|怕有|得有|足足"  # 少说上千人
 _ESTIMATE_AFTER = "只多不少|都不止|打不住"  # 上千人只多不少
@@ -363,10 +363,8 @@ _TOLL_UPDATE = re.compile(rf"[，,、\s]+(?:到了?|又|再)?(?:早上|上午|�
                           rf"[^，。！？!?；;\d〇零一二两三四五六七八九十百千]{{0,10}}?(?P<num>{NUM})(?:个|人|名|位)?了?(?=[，,。！？!?；;…\s]|$)")
 # "遇难人数已经到两位数了": ten or more
 _DIGITS_TOLL = re.compile(r"(?:死亡|遇难|死的|没了的)(?:人数)?[^，。！？]{0,6}?(?:到|达|上|破|过)了?(?P<d>两|二|三)位数")
-# the dead counted by their funerals: "一个月办了五场丧事", "村里一下子添了四座新坟"
-_FUNERALS = re.compile(rf"(?P<num>{NUM})(?:场丧事|场白事|个灵堂|口棺材|座新坟)")
 # a running toll without its death word: "没挺过来…这次一共四个了"
-_TOLL_SO_FAR = re.compile(rf"(?:这次|这回|前后|现在)?(?:一共|总共|已经)(?:是)?(?P<num>{NUM})(?:个|位|名)了")
+_RUNNING_TOLL = re.compile(rf"(?:这次|这回|前后|现在)?(?:一共|总共|已经)(?:是)?(?P<num>{NUM})(?:个|位|名)了")
 _DIED_BEFORE = re.compile(r"没挺过来|没抢救过来|没救过来|没了|去世|走了|死了|遇难|身亡")
 # the dead referred to as such: "死的三个里头有一对父子", "走的那五个人"
 _THE_DEAD = re.compile(rf"(?:死|走|没|遇难|牺牲)的(?:那|这)?(?P<num>{NUM}|{_VAGUE})(?:个|位|名)|(?:死|走|没|遇难|牺牲)的是[^，。！？]{{0,8}}?一家(?P<num2>{NUM})口")
@@ -1054,16 +1052,15 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
 
     # (each pass below starts with a count, which is slow to scan for: a cheap test of the
     # words it needs comes first)
-    for m in _KIN_LIST.finditer(text):
+    for m in (_KIN_LIST.finditer(text) if "没" in text or "死" in text or "走了" in text or "遇难" in text or "去世" in text
+              else ()):
         lost = _KIN_LOST.match(text, m.end())
         if lost and not _KIN_NOT_NOW.search(text, max(0, m.start() - 8), lost.end() + 10):
             n = sum(2 if k.group() in _KIN_PAIRS else 1 for k in re.finditer(_RELATIVES, m.group()))
             add("deaths", str(n), (m.start(), m.end()))
     for m in (_DIGITS_TOLL.finditer(text) if "位数" in text else ()):
         add("deaths", "10" if m.group("d") in ("两", "二") else "100", m.span())
-    for m in (_FUNERALS.finditer(text) if "丧事" in text or "白事" in text or "灵堂" in text or "棺材" in text or "坟" in text else ()):
-        add("deaths", m.group("num"), m.span())
-    for m in (_TOLL_SO_FAR.finditer(text) if "个了" in text or "位了" in text or "名了" in text else ()):
+    for m in (_RUNNING_TOLL.finditer(text) if "个了" in text or "位了" in text or "名了" in text else ()):
         a, _ = _sentence_of(sents, m.start())
         if _DIED_BEFORE.search(text, max(0, a - 40), m.start()):
             add("deaths", m.group("num"), m.span())
@@ -1148,10 +1145,12 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         elif m.group("d2"):
             add("deaths", m.group("d2"), (m.start(), m.end()))
 
-    for m in [m for m in fig.mentions if m.kind == "trapped" and not m.discounted]:
-        # "九个人没出来…家属一个接一个来认人": those who did not come out, found dead
-        if not _RESCUED.search(text) and _DEAD_AFTER.search(text, m.span[1]):
-            add("deaths", str(m.count), m.span)
+    fig.rescued = bool(_RESCUED.search(text))
+    if not fig.rescued:
+        for m in [m for m in fig.mentions if m.kind == "trapped" and not m.discounted]:
+            # "九个人没出来…家属一个接一个来认人": those who did not come out, found dead
+            if _DEAD_AFTER.search(text, m.span[1]):
+                add("deaths", str(m.count), m.span)
     grievance = bool(_GRIEVANCE.search(text))
     for m in fig.mentions:
         if m.kind in ("gathered", "households") and not m.discounted:
@@ -1202,7 +1201,6 @@ def extract_figures(text: str, local_names: Iterable[str] = (),
         fig.injured = fig.seriously_injured
 
     fig.no_casualties = bool(_NO_CASUALTY.search(text))
-    fig.rescued = bool(_RESCUED.search(text))
     fig.trapped_in_hazard = bool(fig.trapped) and bool(_HAZARD.search(text))
     fig.trapped_deadly = fig.trapped_in_hazard and bool(_DEADLY_TRAP.search(text))
     _find_cues(text, sents, places, fig, grievance, year)
@@ -1383,13 +1381,17 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
             take("hospitals_full", m, m.group())
     # the first incident word the post tells of here (one in a sentence placed in another
     # county, "滇中州另一县发生泥石流", is no incident of ours for the model to grade)
-    iws = list(_INCIDENT_WORDS.finditer(text))
-    here = [m for m in iws if (_locus(places, m.start(), _sentence_of(sents, m.start())) or ("", True))[1] is not False
-            and not _HELP_ELSEWHERE.search(text, *_sentence_of(sents, m.start()))]
-    if here:
-        cues["incident_words"] = here[0].group()
-    elif iws:
-        skipped.append(f"{iws[0].group()}：事件发生在外地")
+    first_iw = None
+    for m in _INCIDENT_WORDS.finditer(text):
+        first_iw = first_iw or m
+        sent = _sentence_of(sents, m.start())
+        locus = _locus(places, m.start(), sent)
+        if (locus is None or locus[1]) and not _HELP_ELSEWHERE.search(text, *sent):
+            cues["incident_words"] = m.group()
+            break
+    else:
+        if first_iw is not None:
+            skipped.append(f"{first_iw.group()}：事件发生在外地")
     dm = _DRILL.search(text)
     if dm is not None:
         cues["drill"] = dm.group()  # a drill or exercise: nothing happened, whatever the model reads

@@ -35,7 +35,7 @@ _FOREIGN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})[县市]$")
 _NOT_OURS_AFTER = re.compile(r"[市县区省](?!场|民|容|区|域|城|里|委|政府)")
 
 # a post about the whole county that names several townships as examples
-_COUNTY_WIDE = re.compile(r"全县|[十各多几]个乡镇|各乡镇|全县各|乡镇(?:都|全部|均)")
+_COUNTY_WIDE = re.compile(r"全县|[十各多几]个乡镇|各乡镇|乡镇(?:都|全部|均)")
 # a hospital named as where people were taken
 _TAKEN_TO = re.compile(r"(?:送|转|拉|抬|背|住进|进了|赶到|赶往|送往|送到|送进|转到|转往|转至)[了去往到进至]?$")
 W_PLACE = 3.0

@@ -143,10 +143,11 @@ class HybridAnalyzer:
         rules_sent[r.sentiment] = 1.0
         sarcasm = any("反讽" in x for x in r.explanation.get("rules", []))
         sent = _blend(o.sentiment, rules_sent, self.w_sentiment)
+        clarifying = bool(_CLARIFYING.search(text))  # "网传…不实", "别传了", "虚惊一场"
         if getattr(post, "platform", None) == "news" and sent["negative"] > 0:
             sent = _negative_to_neutral(sent, NEWS_NEGATIVE_TO_NEUTRAL)
             reasons.append("情感：新闻网站的报道，所述事件本身不计为报道的负面态度（负面概率的一半计入中性）")
-        if _CLARIFYING.search(text) and sent["negative"] > 0:
+        if clarifying and sent["negative"] > 0:
             sent = _negative_to_neutral(sent, CLARIFYING_NEGATIVE_TO_NEUTRAL)
             reasons.append("情感：帖子在辟谣/澄清，被澄清的事件本身不计为负面态度（负面概率的一半计入中性）")
         if sarcasm:
@@ -172,13 +173,13 @@ class HybridAnalyzer:
         # the model may grade up only a post that tells of some incident, with no count the
         # rules could judge: a queue, a broken machine or a joke is not one however it reads
         # nor a post that refutes or clarifies ("网传…不实"): what it refutes is no incident
-        told = bool(_cues(r).get("incident_words")) and not _CLARIFYING.search(text)
+        told = bool(_cues(r).get("incident_words")) and not clarifying
         figure_less = r.relevant and told and not _states(r, _COUNT_KINDS)
         if SEVERITY_RANK[severity] > 2 and p_major >= self.major_from_model and figure_less:
             severity = "II"
             reasons.append(f"等级：帖子未给出伤亡、聚集等数字，模型判断为重大及以上事件的概率 {p_major:.2f}"
                            f"（≥ {self.major_from_model:.2f}）→ 按重大（II）处置，请核实规模")
-        elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant and not _CLARIFYING.search(text):
+        elif severity == "IV" and p_serious >= self.lift_to_iii and r.relevant and not clarifying:
             if _states(r, _TOLL_KINDS) or _set_aside(r, _COUNT_KINDS):
                 # "2人轻伤", "未造成人员伤亡": the toll the post gives outweighs how serious it sounds
                 reasons.append(f"等级：模型判断为较大及以上的概率 {p_serious:.2f}，但帖子所述伤亡低于较大标准，维持 IV")

@@ -230,11 +230,17 @@ def test_a_post_below_the_grading_threshold_is_flagged_for_an_analyst_not_graded
     assert not u.explanation.get("suspected_major")
 
 
+def sure_of_a_major(p):
+    """A hybrid whose model gives P(II) = ``p``, calibrated to grade a figure-less post II at 0.9
+    (and to lift a IV to III at 0.9)."""
+    clf = FakeClassifier(out(sev="II", p=p))
+    clf.manifest = {"calibration": {"major_from_model": 0.9, "lift_to_iii": 0.9}}
+    return HybridAnalyzer(load_reference_cached(), clf)
+
+
 def test_a_toll_the_rules_place_elsewhere_is_not_graded_by_the_model():
     # given a model sure of a major incident, calibrated to grade figure-less posts at 0.9
-    clf = FakeClassifier(out(sev="II", p=0.97))
-    clf.manifest = {"calibration": {"major_from_model": 0.9, "lift_to_iii": 0.9}}
-    an = HybridAnalyzer(load_reference_cached(), clf)
+    an = sure_of_a_major(0.97)
     # when the post's toll happened in the next county and ours only checks its own hazards
     [s] = an.analyze([item("邻县暴雨致十余人遇难后，我县迅速组织对地质灾害点开展拉网式排查，确保安全度汛。")])
     # then the model, which reads the number but not where, starts no 5-hour clock
@@ -297,9 +303,7 @@ def test_a_post_that_clarifies_a_scare_is_not_negative_about_it(ref):
 
 def test_an_earthquake_the_rules_place_elsewhere_is_not_graded_by_the_model():
     # given a model sure of a major disaster, calibrated to grade figure-less posts at 0.9
-    clf = FakeClassifier(out(sev="II", p=0.97))
-    clf.manifest = {"calibration": {"major_from_model": 0.9, "lift_to_iii": 0.9}}
-    an = HybridAnalyzer(load_reference_cached(), clf)
+    an = sure_of_a_major(0.97)
     # when the earthquake struck the neighbouring prefecture and our county only sent help
     [s] = an.analyze([item("邻州某县发生5.2级地震后，县应急管理局派出40人救援队前往驰援。我县境内未受影响。")])
     # then the magnitude the rules set aside keeps the model from starting a 5-hour clock
@@ -310,8 +314,6 @@ def test_an_earthquake_the_rules_place_elsewhere_is_not_graded_by_the_model():
 
 
 def test_a_post_that_refutes_a_disaster_is_not_graded_up_by_the_model():
-    clf = FakeClassifier(out(sev="II", p=0.99))
-    clf.manifest = {"calibration": {"major_from_model": 0.9, "lift_to_iii": 0.9}}
-    an = HybridAnalyzer(load_reference_cached(), clf)
+    an = sure_of_a_major(0.99)
     [s] = an.analyze([item("网传“南河水库大坝出现裂缝即将溃坝”不实，经现场核查，大坝运行正常。")])
     assert s.severity == "IV"
