@@ -234,6 +234,9 @@ class HybridAnalyzer:
             explanation=explanation,
             embedding=np.round(np.asarray(o.embedding, dtype=np.float64), 5).tolist(),
             analyzer=self.name,
+            incident_kinds=r.incident_kinds,
+            hashtags=r.hashtags,
+            keeps_own_grade=r.keeps_own_grade,
         )
 
 

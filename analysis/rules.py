@@ -15,7 +15,13 @@ from typing import Any
 
 from analysis import lexicon as lx
 from analysis import similarity
-from analysis.figures import Figures, extract_figures, grade_from_figures, place_mentions
+from analysis.figures import (
+    Figures,
+    event_context_cues,
+    extract_figures,
+    grade_from_figures,
+    place_mentions,
+)
 from analysis.gazetteer import Gazetteer, Location
 from kernel.config import Reference
 from kernel.domain.posts import CST
@@ -167,6 +173,7 @@ class RuleAnalyzer:
             "hashtags": hashtags,
             "mentions": mentions,
         }
+        incident_kinds, keeps_own_grade = event_context_cues(figures, text)
         return Score(
             sentiment=label,
             sentiment_score=prob,
@@ -178,6 +185,9 @@ class RuleAnalyzer:
             relevant=relevant,
             explanation=explanation,
             analyzer=self.name,
+            incident_kinds=incident_kinds,
+            hashtags=tuple(h.lower() for h in hashtags),
+            keeps_own_grade=keeps_own_grade,
         )
 
     # ------------------------------------------------------------------ topics

@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--analyzer", default="model", choices=["model", "rules"])
     ap.add_argument("--misses", action="store_true", help="list severity errors with their text")
-    ap.add_argument("--event-context", action="store_true")
+    ap.add_argument("--per-post", dest="event_context", action="store_false",
+                    help="grade each post on its own text (the default groups a file's posts into events, as `tingfeng analyze` does)")
     ap.add_argument("--part", choices=["train", "val"], default=None,
                     help="only the training or validation half of an authored file (analysis.model.dataset)")
     args = ap.parse_args(argv)

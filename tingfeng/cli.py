@@ -92,7 +92,9 @@ class Precision(StrEnum):
 
 # shared by `analyze` and `eval`: both score through build_scorer
 EventContextOption = Annotated[bool, typer.Option(
-    "--event-context", help="把同批帖子归并为事件，帖子按所属事件的等级上调（至多 III 级，I/II 级由事件及陈述伤亡的帖子承担；默认按单帖内容定级）")]
+    "--event-context/--per-post",
+    help="默认把同批帖子按时间、内容归并为事件，讲同一事件的后续帖子按事件等级上调（至多 III 级，"
+         "I/II 级由事件及陈述伤亡的帖子承担）；--per-post 只按单帖内容定级")]
 
 
 @app.command()
@@ -100,7 +102,7 @@ def analyze(
     input: Annotated[Path, typer.Argument(help="输入 JSONL（- 表示标准输入）", allow_dash=True)],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出 JSONL（- 表示标准输出）", allow_dash=True)] = Path("-"),
     batch: Annotated[int, typer.Option(help="每批分析的帖子数")] = 256,
-    event_context: EventContextOption = False,
+    event_context: EventContextOption = True,
     precision: Annotated[Precision | None, typer.Option(
         "--precision", help="模型精度：fp32（默认，与在线服务逐条一致）或 int8（约快一倍，结果为近似，"
                             "适合批量回灌历史数据）；默认取 TINGFENG_MODEL_PRECISION")] = None,
@@ -136,7 +138,7 @@ def eval_(
     show_misses: Annotated[bool, typer.Option("--misses", help="列出判错的帖子")] = False,
     confusion: Annotated[bool, typer.Option("--confusion", help="另列等级混淆表（行=标注，列=判定）")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出指标")] = False,
-    event_context: EventContextOption = False,
+    event_context: EventContextOption = True,
 ) -> None:
     """在带标注的数据上评估分析质量，打印指标表。"""
     from analysis.metrics import evaluate

@@ -33,6 +33,12 @@ class Score:
     explanation: dict[str, Any] = field(default_factory=dict)
     embedding: list[float] | None = None
     analyzer: str = "rules"
+    # what ties the post to others of its event (kernel.services.event_context): the kinds
+    # of incident it tells of (fire, collapse, death …), its #话题# tags, and why it must
+    # keep its own grade whatever its event's is
+    incident_kinds: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    keeps_own_grade: str | None = None
 
     @property
     def topic(self) -> str:

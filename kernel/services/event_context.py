@@ -37,13 +37,23 @@ TEXTS_PER_GROUP = 12
 SHARED_RANK = 3  # evidence of I, II or III is shared
 LIFTED_AT_MOST = "III"
 MAX_GROUPS = 2000  # open groups kept across batches (oldest dropped first)
+LINK_SIM = 0.35  # text similarity that ties a post to the evidence post without a shared incident word or tag
 
 
 @dataclass(eq=False)  # a group is itself, not its contents
 class _Group:
     event: EventRecord
     texts: list[tuple[str, list[float] | None]] = field(default_factory=list)
-    evidence: tuple[str, str, datetime] | None = None  # (grade, post id, published_at)
+    evidence: _Evidence | None = None
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    grade: str
+    post_id: str
+    published_at: datetime
+    text: str
+    score: Score
 
 
 class EventContext:
@@ -59,17 +69,18 @@ class EventContext:
     def apply(self, items: Sequence[AnalysisInput], scores: Sequence[Score]) -> None:
         order = sorted(range(len(items)), key=lambda i: items[i].post.published_at)
         # groups this batch touched, in first-touch order, with the posts it added to each
-        members: dict[int, tuple[_Group, list[tuple[Score, datetime]]]] = {}
+        members: dict[int, tuple[_Group, list[tuple[Score, datetime, str]]]] = {}
         for i in order:
             item, score = items[i], scores[i]
             if not score.relevant:
                 continue
             g = self._assign(item, score)
-            members.setdefault(id(g), (g, []))[1].append((score, item.post.published_at))
+            members.setdefault(id(g), (g, []))[1].append((score, item.post.published_at, item.normalized))
             if SEVERITY_RANK[score.severity] <= SHARED_RANK and not score.rumor:
                 cur = g.evidence
-                if cur is None or SEVERITY_RANK[score.severity] < SEVERITY_RANK[cur[0]]:
-                    g.evidence = (score.severity, item.post.id, item.post.published_at)
+                if cur is None or SEVERITY_RANK[score.severity] < SEVERITY_RANK[cur.grade]:
+                    g.evidence = _Evidence(score.severity, item.post.id, item.post.published_at,
+                                           item.normalized, score)
         for g, posts in members.values():
             self._share(g, posts)
         del self._groups[:-MAX_GROUPS]
@@ -102,20 +113,35 @@ class EventContext:
         del best.texts[:-TEXTS_PER_GROUP]
         return best
 
-    def _share(self, g: _Group, members: list[tuple[Score, datetime]]) -> None:
-        if g.evidence is None:
+    def _linked(self, score: Score, text: str, ev: _Evidence) -> bool:
+        """Whether a post tells of the evidence post's incident, not of another matter at
+        the same place: the same kind of incident (fire, collapse, death …), the same #话题#, or
+        much of the same text (posts retelling one event score 0.3–0.7)."""
+        if score is ev.score:
+            return True
+        if set(score.incident_kinds) & set(ev.score.incident_kinds):
+            return True
+        if set(score.hashtags) & set(ev.score.hashtags):
+            return True
+        return self._similarity(text, ev.text) >= LINK_SIM
+
+    def _share(self, g: _Group, members: list[tuple[Score, datetime, str]]) -> None:
+        ev = g.evidence
+        if ev is None:
             return
-        evidence_grade, source, at = g.evidence
+        evidence_grade, source, at = ev.grade, ev.post_id, ev.published_at
         grade = evidence_grade if SEVERITY_RANK[evidence_grade] >= SEVERITY_RANK[LIFTED_AT_MOST] else LIFTED_AT_MOST
-        for score, published in members:
+        for score, published, text in members:
             if SEVERITY_RANK[score.severity] <= SEVERITY_RANK[grade]:
                 continue
-            if score.topic != g.event.topic or score.rumor:
+            if score.topic != g.event.topic or score.rumor or score.keeps_own_grade:
                 continue
             if score.township and g.event.township and score.township != g.event.township:
                 continue
             if published < at - LEAD:
                 continue  # written before anything serious was reported
+            if not self._linked(score, text, ev):
+                continue  # another matter at the same place ("青松花园物业费要涨" beside its owners' protest)
             score.explanation.setdefault("rules", []).append(
                 f"等级：与 {source} 同属一个事件（该帖有 {evidence_grade} 级证据），按事件等级由 {score.severity} 上调为 {grade}"
                 + ("（I/II 级时限由事件及陈述伤亡的帖子承担）" if grade != evidence_grade else "")

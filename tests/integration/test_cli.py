@@ -134,8 +134,8 @@ EVENT_BATCH = [
 
 def test_event_context_lifts_follow_ups_of_a_major_event_and_nothing_else():
     data = ("\n".join(EVENT_BATCH) + "\n").encode()
-    per_post = tingfeng("analyze", "-", "-o", "-", input_=data)
-    grouped = tingfeng("analyze", "-", "-o", "-", "--event-context", input_=data)
+    per_post = tingfeng("analyze", "-", "-o", "-", "--per-post", input_=data)
+    grouped = tingfeng("analyze", "-", "-o", "-", input_=data)  # event context is the default
     assert per_post.returncode == 0 and grouped.returncode == 0, grouped.stderr.decode()
     alone = {o["id"]: o for o in map(json.loads, per_post.stdout.decode().splitlines())}
     ctx = {o["id"]: o for o in map(json.loads, grouped.stdout.decode().splitlines())}
@@ -163,13 +163,33 @@ III_BATCH = [
 
 def test_event_context_shares_a_较大_grade_with_its_follow_ups():
     data = ("\n".join(III_BATCH) + "\n").encode()
-    per_post = {o["id"]: o for o in map(json.loads, tingfeng("analyze", "-", "-o", "-", input_=data).stdout.decode().splitlines())}
-    grouped = {o["id"]: o for o in map(json.loads, tingfeng(
-        "analyze", "-", "-o", "-", "--event-context", input_=data).stdout.decode().splitlines())}
+    per_post = {o["id"]: o for o in map(json.loads, tingfeng(
+        "analyze", "-", "-o", "-", "--per-post", input_=data).stdout.decode().splitlines())}
+    grouped = {o["id"]: o for o in map(json.loads, tingfeng("analyze", "-", "-o", "-", input_=data).stdout.decode().splitlines())}
     assert per_post["p"]["severity"] == grouped["p"]["severity"] == "III"
     assert per_post["q"]["severity"] == "IV"  # no count of its own
     assert grouped["q"]["severity"] == "III"
     assert grouped["q"]["explanation"]["event_context"]["event_grade"] == "III"
+
+
+SAME_PLACE_BATCH = [
+    _post("r", "青松花园三百多户业主今天在小区门口拉横幅维权，交房半年墙面开裂、地下室漏水，开发商和物业互相踢皮球", "09:00"),
+    _post("s", "青松花园业主维权的事，住建局到现在也没个说法，横幅都挂了一天了", "13:00"),
+    _post("t", "青松花园物业费要涨，从每平1.2涨到1.8，没开业主大会就涨，业主们怎么看", "14:00"),
+    _post("u", "青松花园今天组织消防演练，模拟火灾疏散，业主们配合得很好", "15:00"),
+]
+
+
+def test_event_context_lifts_only_posts_that_tell_of_the_same_incident():
+    # given a residents' protest and, the same day and place, a follow-up, another matter and a drill
+    data = ("\n".join(SAME_PLACE_BATCH) + "\n").encode()
+    out = {o["id"]: o for o in map(json.loads, tingfeng("analyze", "-", "-o", "-", input_=data).stdout.decode().splitlines())}
+    assert out["r"]["severity"] in ("II", "III")
+    # the follow-up about the protest takes its grade …
+    assert out["s"]["severity"] == "III" and out["s"]["explanation"]["event_context"]["evidence_post"] == "r"
+    # … a fee rise at the same estate and a fire drill there are other matters
+    for pid in ("t", "u"):
+        assert out[pid]["severity"] == "IV" and "event_context" not in out[pid]["explanation"]
 
 
 def test_eval_can_show_the_severity_confusion(tmp_path):

@@ -661,3 +661,47 @@ def test_an_incident_told_of_another_county_or_of_help_sent_there_is_no_incident
     fig = extract_figures("滇中州另一县发生泥石流，云岭县派出救援力量支援。目前云岭县境内雨情平稳。")
     assert "incident_words" not in fig.cues
     assert "incident_words" in extract_figures("石门镇发生泥石流，县里派出救援力量。").cues
+
+
+# --- an incident answered with accountability -------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "县政府成立石门煤矿“3·14”透水事故调查组，由县应急管理局牵头，查明事故经过、原因和人员伤亡情况",
+    "云岭县通报新华路火灾事故调查处理情况：城关镇分管副镇长等人员因履职不力被给予相应处分",
+    "客车侧翻那件事问责名单出来了，全是副职和“相关人员”，正职一个没动",
+    "县市场监管局通报白沙幼儿园食物中毒事件调查结果：系食堂使用变质食材所致",
+])
+def test_an_incident_answered_with_an_inquiry_or_punishment_is_较大(text: str) -> None:
+    assert grade(text) == "III"
+
+
+@pytest.mark.parametrize("text", [
+    # a rule for whatever may happen, not this incident
+    "对发生生产安全事故的企业，一律依法追究责任人责任",
+    "各乡镇要严防较大及以上事故发生，杜绝事故后不追责",
+    # punishment without an incident
+    "县纪委通报3起违反中央八项规定精神问题，相关人员被给予党纪处分",
+    # the inquiry's own count decides: one death is 一般
+    "新华路一电动车与货车相撞致1人死亡，交警已控制货车司机，事故正在处理中",
+    # the notice refutes the rumour it answers
+    "网传“马鞍山景区事故瞒报”不实，经核查，事故伤亡情况已如实公布，对造谣者将依法处理",
+])
+def test_accountability_words_alone_do_not_make_an_incident_较大(text: str) -> None:
+    assert grade(text) == "IV"
+
+
+def test_a_post_that_echoes_an_incident_without_one_of_its_own_may_take_its_event_grade() -> None:
+    from analysis.figures import event_context_cues
+
+    def cues(text: str) -> tuple[tuple[str, ...], str | None]:
+        return event_context_cues(extract_figures(text), text)
+
+    kinds, reason = cues("马鞍山村滑坡以后电话一直打不通，家里老人不知道转出来没有")
+    assert kinds == ("collapse",) and reason is None
+    # a drill, a fire with nobody hurt, a look back and a refutation keep their own grade
+    assert cues("南河镇开展防汛应急演练，模拟转移群众1200人")[1].startswith("演练")
+    assert cues("北岭林场发生一起小面积山火，过火面积约3亩，无人员伤亡")[1] == "无人员伤亡"
+    assert cues("十年前的今天，云岭6.1级地震，愿逝者安息")[1] is not None
+    assert cues("一中根本没有上百人食物中毒，别传了")[1].startswith("辟谣")
+    # a fee rise tells of no incident at all
+    assert cues("青松花园物业费要涨，没开业主大会就涨")[0] == ()
