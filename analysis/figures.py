@@ -1350,6 +1350,23 @@ _ACCOUNTED_INCIDENT = re.compile(r"事故|事件|火灾|爆炸|泄漏|透水|坍
 _IF_EVER = re.compile(r"一旦|凡[是有]|如有|若有|若发生|对发生[^。！？]{0,12}的|一律|严防|杜绝")
 
 
+# a money scheme that collapsed on many people: "理财公司人去楼空…好多老头老太太都投了",
+# "茶叶合作社…全村好多人把养老钱都拿出来了，现在负责人电话打不通" — a crowd of victims,
+# 较大 as a collective complaint is (our files 6 more right, holdouts 1, none wrong); a
+# warning ("警惕高息诱饵") or a question whether it will happen is not
+_SCHEME_COLLAPSED = re.compile(r"跑路|人去楼空|兑付困难|无法兑付|卷款|搬空|贴了封条|立案侦查")
+_SCHEME_MONEY = re.compile(r"集资|理财|投资|入股|分红|存款|高息|养老钱|兑付|借款|出借")
+_MANY_VICTIMS = re.compile(r"老人|老头老太太|一大帮|好多人|很多人|全村|出借人|投资人|投资群众|受损群众|一大堆|许多")
+_SCHEME_WARNING = re.compile(r"会不会|是不是要|万一|小心|提醒|警惕|谨防|防范")
+
+
+def _collapsed_scheme(text: str) -> str | None:
+    m = _SCHEME_COLLAPSED.search(text)
+    if m is None or not _SCHEME_MONEY.search(text) or not _MANY_VICTIMS.search(text):
+        return None
+    return None if _SCHEME_WARNING.search(text) else m.group()
+
+
 def _accountability(text: str, sents: list[tuple[int, int]]) -> str | None:
     if not _ACCOUNTED_INCIDENT.search(text):
         return None
@@ -1486,6 +1503,9 @@ def _find_cues(text: str, sents: list[tuple[int, int]], places: list[tuple[int, 
     am = _accountability(text, sents)
     if am is not None:
         cues["accountability"] = am
+    sm = _collapsed_scheme(text)
+    if sm is not None:
+        cues["collapsed_scheme"] = sm
     if skipped:
         cues["discounted"] = skipped
     fig.cues = cues
@@ -1630,8 +1650,12 @@ def grade_from_figures(figures: Figures, text: str = "", *, attention: bool = Fa
         elif mag >= 5:
             at_least("III", f"{mag}级地震")
     acct = f.cues.get("accountability")
-    if acct and not found and not _harm_counted(f) and own_grade_reason(f, text) is None:
-        at_least("III", f"事件已启动调查/问责（{acct}），未见人数，按较大事件计")
+    scheme = f.cues.get("collapsed_scheme")
+    if (acct or scheme) and not found and not _harm_counted(f) and own_grade_reason(f, text) is None:
+        if acct:
+            at_least("III", f"事件已启动调查/问责（{acct}），未见人数，按较大事件计")
+        else:
+            at_least("III", f"资金盘爆雷（{scheme}），受害群众众多，按集体投诉计")
     attention = attention or bool(_ATTENTION.search(text))
     if f.cues.get("vicious"):
         at_least("III", f"恶性事件（{f.cues['vicious']}）")

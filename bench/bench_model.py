@@ -9,6 +9,9 @@ Each contender runs in its own subprocess (so peak RSS is its own):
                    float32 ONNX model; latency = one post per call, as in the streaming
                    pipeline
 * ``analyze-int8`` the same with ``TINGFENG_MODEL_PRECISION=int8``
+* ``analyze-per-post``, ``analyze-int8-per-post``  the same with ``--per-post`` (no event
+                   context: every post graded on its own text), to show what grouping costs;
+                   all posts carry one timestamp, so every event stays open to every post
 * ``onnx-fp32``    PostClassifier with the float32 ONNX export (the default model)
 * ``onnx-int8``    PostClassifier with the int8 ONNX export (faster, approximate)
                    (both skipped if absent: ``python -m analysis.model.onnx_export``)
@@ -61,7 +64,7 @@ def load_posts(n: int, corpus: str = "demo") -> tuple[list[str], list[str], list
     return texts, [e.text for e in val], [SENTIMENTS[e.sentiment] for e in val]
 
 
-KINDS = ["analyze", "analyze-int8", "onnx-fp32", "onnx-int8", "torch-fp32", "snownlp"]
+KINDS = ["analyze", "analyze-per-post", "analyze-int8", "analyze-int8-per-post", "onnx-fp32", "onnx-int8", "torch-fp32", "snownlp"]
 
 
 def peak_rss_mb() -> float:
@@ -89,8 +92,9 @@ def child(kind: str, n: int, n_stream: int, threads: int, corpus: str = "demo") 
         from kernel.settings import Settings
         from tingfeng.analyze_cmd import analyze_stream, build_scorer
 
-        precision = "int8" if kind == "analyze-int8" else "fp32"
-        scorer = build_scorer(Settings(analyzer="model", model_precision=precision))
+        precision = "int8" if kind.startswith("analyze-int8") else "fp32"
+        scorer = build_scorer(Settings(analyzer="model", model_precision=precision),
+                              event_context=not kind.endswith("per-post"))
 
         def line(i: int, t: str) -> bytes:
             return orjson.dumps({"id": str(i), "platform": "weibo", "text": t,
@@ -175,7 +179,7 @@ def main() -> int:
     kinds = args.only or KINDS
     rows = []
     for kind in kinds:
-        precision = "int8" if kind.endswith("int8") else "fp32"
+        precision = "int8" if "int8" in kind else "fp32"
         if kind.startswith(("onnx", "analyze")) and find_export(precision=precision) is None:
             print(f"{kind}: no up-to-date {precision} export (python -m analysis.model.onnx_export); skipped")
             continue
@@ -206,14 +210,14 @@ def main() -> int:
         f"(mean {chars:.0f} characters), {args.threads} threads ({cpu} CPUs visible)"
     )
     head = (
-        f"{'contender':<14}{'load s':>8}{'posts/s':>10}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'contender':<22}{'load s':>8}{'posts/s':>10}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'peak RSS MB':>13}{'val sent. F1':>14}"
     )
     print(head)
     print("-" * len(head))
     for r in rows:
         print(
-            f"{r['kind']:<14}{r['load_s']:>8}{r['posts_per_s']:>10}{r['p50_ms']:>9}"
+            f"{r['kind']:<22}{r['load_s']:>8}{r['posts_per_s']:>10}{r['p50_ms']:>9}"
             f"{r['p95_ms']:>9}{r['peak_rss_mb']:>13.0f}{r['val_sentiment_macro_f1']:>14}"
         )
     if args.json:

@@ -22,19 +22,21 @@ class AnalyzeStats:
     rejected: int = 0
 
 
-def build_scorer(settings: Settings, *, event_context: bool = False) -> Scorer:
-    """The analyzer + routing. Severity is per post by default (the contract's "content
-    severity of what the post describes"); with ``event_context`` the posts of one run are
-    grouped into events in memory and a post is lifted towards its event's grade, at most to III
-    (see EventContext), as the stored events of the running service do."""
+def build_scorer(settings: Settings, *, event_context: bool = True) -> Scorer:
+    """The analyzer + routing. With ``event_context`` (the default of `tingfeng analyze`) the
+    posts of one run are grouped into events in memory and a post that tells of the same
+    incident as another is lifted towards its event's grade, at most to III (see
+    EventContext), as the stored events of the running service are graded; without it each
+    post is graded on its own text alone."""
     from analysis.registry import make_analyzer
-    from analysis.similarity import similarity
+    from analysis.similarity import TextIndex, similarity
     from kernel.services.event_context import EventContext
 
     ref = load_reference(settings.spec_dir)
     analyzer = make_analyzer(settings, ref)
     context = (
-        EventContext(similarity, embedding_calibration=getattr(analyzer, "embedding_calibration", None))
+        EventContext(similarity, embedding_calibration=getattr(analyzer, "embedding_calibration", None),
+                     search=TextIndex())
         if event_context
         else None
     )

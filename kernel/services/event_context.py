@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from kernel.domain import events as ev_rules
 from kernel.domain.records import EventRecord
@@ -30,6 +31,17 @@ from kernel.domain.scores import SEVERITY_RANK, Score
 from kernel.ports import AnalysisInput
 
 Similarity = Callable[[str, str], float]
+
+
+class TextSearch(Protocol):
+    """Finds the stored texts close to a post (analysis.similarity.TextIndex): ``close``
+    gives, per key, the greatest similarity where it reaches ``floor``."""
+
+    def add(self, key: int, text: str) -> int: ...
+
+    def remove(self, handle: int) -> None: ...
+
+    def close(self, text: str, floor: float) -> dict[int, float]: ...
 
 WINDOW = timedelta(hours=72)
 LEAD = timedelta(hours=6)
@@ -44,6 +56,7 @@ LINK_SIM = 0.35  # text similarity that ties a post to the evidence post without
 class _Group:
     event: EventRecord
     texts: list[tuple[str, list[float] | None]] = field(default_factory=list)
+    handles: list[int] = field(default_factory=list)  # of texts, in the TextSearch
     evidence: _Evidence | None = None
 
 
@@ -60,11 +73,14 @@ class EventContext:
     """Groups scored posts in memory and shares I/II evidence within each group."""
 
     def __init__(self, similarity: Similarity, window: timedelta = WINDOW,
-                 embedding_calibration: tuple[float, float] | None = None) -> None:
+                 embedding_calibration: tuple[float, float] | None = None,
+                 search: TextSearch | None = None) -> None:
         self._similarity = similarity
         self._calibration = embedding_calibration
         self._window = window
         self._groups: list[_Group] = []
+        self._by_id: dict[int, _Group] = {}
+        self._search = search
 
     def apply(self, items: Sequence[AnalysisInput], scores: Sequence[Score]) -> None:
         order = sorted(range(len(items)), key=lambda i: items[i].post.published_at)
@@ -83,12 +99,30 @@ class EventContext:
                                            item.normalized, score)
         for g, posts in members.values():
             self._share(g, posts)
-        del self._groups[:-MAX_GROUPS]
+        if len(self._groups) > MAX_GROUPS:
+            for g in self._groups[:-MAX_GROUPS]:
+                self._forget(g.handles)
+                self._by_id.pop(id(g), None)
+            del self._groups[:-MAX_GROUPS]
+
+    def _forget(self, handles: list[int]) -> None:
+        if self._search is not None:
+            for h in handles:
+                self._search.remove(h)
 
     def _assign(self, item: AnalysisInput, score: Score) -> _Group:
         at = item.post.published_at
-        best = ev_rules.best_match(item.normalized, score, at, self._groups, lambda g: g.event,
-                                   lambda g: g.texts, self._similarity, self._window, self._calibration)
+        text_sim = None
+        candidates: Sequence[_Group] = self._groups
+        if self._search is not None:
+            close = self._search.close(item.normalized, ev_rules.MIN_CONTENT_SIM)
+            text_sim = lambda g: close.get(id(g), 0.0)  # noqa: E731
+            if not ev_rules.embedding_can_count(self._calibration):
+                # a group with no text this close cannot match: only these are looked at
+                candidates = [self._by_id[k] for k in close if k in self._by_id]
+        best = ev_rules.best_match(item.normalized, score, at, candidates, lambda g: g.event,
+                                   lambda g: g.texts, self._similarity, self._window, self._calibration,
+                                   text_sim)
         if best is None:
             best = _Group(
                 EventRecord(
@@ -102,6 +136,7 @@ class EventContext:
                 )
             )
             self._groups.append(best)
+            self._by_id[id(best)] = best
         e = best.event
         e.first_published_at = min(e.first_published_at, at)
         e.last_published_at = max(e.last_published_at, at)
@@ -111,6 +146,10 @@ class EventContext:
             e.township = score.township
         best.texts.append((item.normalized, score.embedding))
         del best.texts[:-TEXTS_PER_GROUP]
+        if self._search is not None:
+            best.handles.append(self._search.add(id(best), item.normalized))
+            self._forget(best.handles[:-TEXTS_PER_GROUP])
+            del best.handles[:-TEXTS_PER_GROUP]
         return best
 
     def _linked(self, score: Score, text: str, ev: _Evidence) -> bool:

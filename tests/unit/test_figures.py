@@ -705,3 +705,10 @@ def test_a_post_that_echoes_an_incident_without_one_of_its_own_may_take_its_even
     assert cues("一中根本没有上百人食物中毒，别传了")[1].startswith("辟谣")
     # a fee rise tells of no incident at all
     assert cues("青松花园物业费要涨，没开业主大会就涨")[0] == ()
+
+
+def test_a_money_scheme_that_collapsed_on_many_people_is_较大() -> None:
+    assert grade("青松新城那家理财公司人去楼空了，小区里好多老头老太太都投了，少的几万多的几十万") == "III"
+    # a warning, or a question whether it will happen, is not
+    assert grade("县金融办提醒：警惕以高息为诱饵的非法集资，谨防有人卷款跑路，老人尤其要小心") == "IV"
+    assert grade("那家养生馆天天拉老人入股分红，会不会哪天跑路？") == "IV"

@@ -45,3 +45,34 @@ def test_keywords_put_hashtags_first_and_skip_filler_words() -> None:
     kws = keywords("#青松花园烂尾# 网友反映 今天 业主们又去售楼处了，开发商还是不见人", 4)
     assert kws[0] == "青松花园烂尾"
     assert "网友" not in kws and "今天" not in kws
+
+
+def test_the_text_index_finds_exactly_the_texts_that_reach_the_floor() -> None:
+    import random
+
+    from analysis.similarity import TextIndex
+
+    # posts of several events, with and without tags and places, some repeated
+    pool = [MINE_A, MINE_B, HOUSING, SERVICE,
+            "#石门煤矿透水# 家属还在矿口等，求平安", "东坝镇化工厂泄漏，村民被送医",
+            "东坝镇化工厂那边还有味道吗，孩子咳嗽", "青松花园业主今天又去售楼处了",
+            "新华路的路灯坏了三个月", "#石门煤矿透水# 救援还在继续"]
+    rng = random.Random(7)
+    index = TextIndex()
+    index.SMALL_BLOCK, index.MAX_BLOCKS = 3, 2  # many blocks and merges in a short run
+    stored: dict[int, tuple[int, str]] = {}
+    for _ in range(120):
+        text = rng.choice(pool) + rng.choice(["", "！", "，大家注意", " 现场视频"])
+        expected: dict[int, float] = {}
+        for key, other in stored.values():
+            s = similarity(text, other)
+            if s >= 0.25:
+                expected[key] = max(expected.get(key, 0.0), s)
+        assert index.close(text, 0.25) == expected
+        key = rng.randrange(12)
+        stored[index.add(key, text)] = (key, text)
+        if rng.random() < 0.3:
+            gone = rng.choice(list(stored))
+            index.remove(gone)
+            del stored[gone]
+    assert len(index) == len(stored)
