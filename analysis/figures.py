@@ -1690,6 +1690,9 @@ _INCIDENT_KINDS = {
 }
 
 
+# a forecast of what may come ("发布暴雨橙色预警信号…可能引发山洪、滑坡") is not the landslide
+# that came
+_FORECAST = re.compile(r"预警信号|预计未来|可能引发|可能出现|气象台发布")
 _HARM_KINDS = ("deaths", "injured", "seriously_injured", "missing", "trapped", "poisoned", "hospitalized",
                "gathered", "evacuated")
 
@@ -1701,7 +1704,7 @@ def _harm_counted(f: Figures) -> bool:
 def own_grade_reason(figures: Figures, text: str) -> str | None:
     """Why a post is graded only by what it states itself, whatever incident it echoes: a
     drill, a look back, a count set aside (elsewhere, a plan, an earlier year), nobody hurt
-    or everybody rescued, or a refutation ("小面积山火 无人员伤亡" is its own fire, not the
+    or everybody rescued, a refutation, or a forecast ("小面积山火 无人员伤亡" is its own fire, not the
     one that moved thousands). None when none applies."""
     cues = figures.cues
     if cues.get("drill"):
@@ -1717,6 +1720,9 @@ def own_grade_reason(figures: Figures, text: str) -> str | None:
     m = _REFUTED_POST.search(text)
     if m is not None:
         return f"辟谣/澄清：{m.group()}"
+    m = _FORECAST.search(text)
+    if m is not None:
+        return f"预报/预警：{m.group()}"
     return None
 
 

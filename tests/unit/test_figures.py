@@ -703,6 +703,7 @@ def test_a_post_that_echoes_an_incident_without_one_of_its_own_may_take_its_even
     assert cues("北岭林场发生一起小面积山火，过火面积约3亩，无人员伤亡")[1] == "无人员伤亡"
     assert cues("十年前的今天，云岭6.1级地震，愿逝者安息")[1] is not None
     assert cues("一中根本没有上百人食物中毒，别传了")[1].startswith("辟谣")
+    assert cues("县气象台发布暴雨橙色预警信号，可能引发山洪、滑坡")[1].startswith("预报")
     # a fee rise tells of no incident at all
     assert cues("青松花园物业费要涨，没开业主大会就涨")[0] == ()
 
