@@ -20,6 +20,7 @@ from kernel.settings import Settings
 class AnalyzeStats:
     scored: int = 0
     rejected: int = 0
+    lifted: int = 0  # graded up by their event (event context)
 
 
 def build_scorer(settings: Settings, *, event_context: bool = True) -> Scorer:
@@ -55,6 +56,7 @@ def analyze_stream(scorer: Scorer, src: Iterable[bytes], dst: IO[bytes], *, batc
         scores = scorer.score([to_item(p) for _, p in pending])
         for (raw, _), score in zip(pending, scores, strict=True):
             dst.write(orjson.dumps(raw | score.to_contract()) + b"\n")
+            stats.lifted += "event_context" in score.explanation
         stats.scored += len(pending)
         pending.clear()
         if on_progress:

@@ -128,7 +128,8 @@ def analyze(
             status.stop()
     if dst is not sys.stdout.buffer:
         dst.close()
-    err.print(f"已分析 {stats.scored} 条，拒收 {stats.rejected} 条（分析器：{scorer.analyzer.name}）")
+    mode = f"按所属事件上调 {stats.lifted} 条" if scorer.context is not None else "逐条定级"
+    err.print(f"已分析 {stats.scored} 条，拒收 {stats.rejected} 条，{mode}（分析器：{scorer.analyzer.name}）")
     raise typer.Exit(1 if stats.rejected else 0)
 
 
@@ -169,9 +170,12 @@ def eval_(
     res = evaluate(labels, preds, ids)
     if as_json:
         hidden = {"misses"} | (set() if confusion else {"severity_confusion"})
-        out.print_json(data={k: v for k, v in res.__dict__.items() if k not in hidden} | {"analyzer": scorer.analyzer.name})
+        out.print_json(data={k: v for k, v in res.__dict__.items() if k not in hidden}
+                       | {"analyzer": scorer.analyzer.name, "event_context": scorer.context is not None,
+                          "lifted_by_event": stats.lifted})
         return
-    table = Table(title=f"评估结果（{res.n} 条，分析器：{scorer.analyzer.name}）")
+    mode = f"按事件定级，上调 {stats.lifted} 条" if scorer.context is not None else "逐条定级"
+    table = Table(title=f"评估结果（{res.n} 条，分析器：{scorer.analyzer.name}，{mode}）")
     table.add_column("指标")
     table.add_column("metric")
     table.add_column("数值", justify="right")

@@ -140,6 +140,8 @@ def test_event_context_lifts_follow_ups_of_a_major_event_and_nothing_else():
     alone = {o["id"]: o for o in map(json.loads, per_post.stdout.decode().splitlines())}
     ctx = {o["id"]: o for o in map(json.loads, grouped.stdout.decode().splitlines())}
     assert alone["a"]["severity"] == ctx["a"]["severity"] == "II"
+    # the closing line says how many posts their event graded up
+    assert "按所属事件上调 2 条" in grouped.stderr.decode() and "逐条定级" in per_post.stderr.decode()
     # the follow-ups carry no toll of their own: per post they are not 重大 …
     assert alone["b"]["severity"] not in ("I", "II") and alone["c"]["severity"] not in ("I", "II")
     # … but they describe the same 重大 event: graded 较大 with it (the 5-hour clock stays with
