@@ -23,7 +23,8 @@ class AnalyzeStats:
     lifted: int = 0  # graded up by their event (event context)
 
 
-def build_scorer(settings: Settings, *, event_context: bool = True) -> Scorer:
+def build_scorer(settings: Settings, *, event_context: bool = True,
+                 on_group: Callable[[str, int], None] | None = None) -> Scorer:
     """The analyzer + routing. With ``event_context`` (the default of `tingfeng analyze`) the
     posts of one run are grouped into events in memory and a post that tells of the same
     incident as another is lifted towards its event's grade, at most to III (see
@@ -37,7 +38,7 @@ def build_scorer(settings: Settings, *, event_context: bool = True) -> Scorer:
     analyzer = make_analyzer(settings, ref)
     context = (
         EventContext(similarity, embedding_calibration=getattr(analyzer, "embedding_calibration", None),
-                     search=TextIndex())
+                     search=TextIndex(), on_group=on_group)
         if event_context
         else None
     )

@@ -74,13 +74,16 @@ class EventContext:
 
     def __init__(self, similarity: Similarity, window: timedelta = WINDOW,
                  embedding_calibration: tuple[float, float] | None = None,
-                 search: TextSearch | None = None) -> None:
+                 search: TextSearch | None = None,
+                 on_group: Callable[[str, int], None] | None = None) -> None:
+        """``on_group(post_id, group_key)`` is told each post's group (bench/eval_events.py)."""
         self._similarity = similarity
         self._calibration = embedding_calibration
         self._window = window
         self._groups: list[_Group] = []
         self._by_id: dict[int, _Group] = {}
         self._search = search
+        self._on_group = on_group
 
     def apply(self, items: Sequence[AnalysisInput], scores: Sequence[Score]) -> None:
         order = sorted(range(len(items)), key=lambda i: items[i].post.published_at)
@@ -91,6 +94,8 @@ class EventContext:
             if not score.relevant:
                 continue
             g = self._assign(item, score)
+            if self._on_group is not None:
+                self._on_group(item.post.id, id(g))
             members.setdefault(id(g), (g, []))[1].append((score, item.post.published_at, item.normalized))
             if SEVERITY_RANK[score.severity] <= SHARED_RANK and not score.rumor:
                 cur = g.evidence
