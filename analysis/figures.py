@@ -1713,7 +1713,7 @@ def own_grade_reason(figures: Figures, text: str) -> str | None:
         return f"回顾往事：{cues['retrospective']}"
     if cues.get("discounted"):
         return f"不计入的数字：{cues['discounted'][0]}"
-    if figures.no_casualties or _NO_CASUALTY.search(text):
+    if figures.no_casualties:
         return "无人员伤亡"
     if figures.rescued:
         return "人员已获救/脱险"

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
 
 from kernel.domain import events as ev_rules
@@ -58,7 +58,7 @@ TEXTS_PER_GROUP = 12
 SHARED_RANK = 3  # evidence of I, II or III is shared
 LIFTED_AT_MOST = "III"
 MAX_GROUPS = 2000  # open groups kept across batches (oldest dropped first)
-LINK_SIM = 0.35  # text similarity that ties a post to the evidence post without a shared incident word or tag
+LINK_SIM = 0.35  # text similarity that ties a post to the evidence post without a shared incident kind or tag
 
 
 @dataclass(eq=False)  # a group is itself, not its contents
@@ -71,11 +71,12 @@ class _Group:
 
 @dataclass(frozen=True)
 class _Evidence:
-    grade: str
-    post_id: str
-    published_at: datetime
-    text: str
+    item: AnalysisInput
     score: Score
+
+    @property
+    def grade(self) -> str:
+        return self.score.severity
 
 
 class EventContext:
@@ -97,7 +98,7 @@ class EventContext:
     def apply(self, items: Sequence[AnalysisInput], scores: Sequence[Score]) -> None:
         order = sorted(range(len(items)), key=lambda i: items[i].post.published_at)
         # groups this batch touched, in first-touch order, with the posts it added to each
-        members: dict[int, tuple[_Group, list[tuple[Score, datetime, str]]]] = {}
+        members: dict[int, tuple[_Group, list[tuple[AnalysisInput, Score]]]] = {}
         for i in order:
             item, score = items[i], scores[i]
             if not score.relevant:
@@ -105,12 +106,11 @@ class EventContext:
             g = self._assign(item, score)
             if self._on_group is not None:
                 self._on_group(item.post.id, id(g))
-            members.setdefault(id(g), (g, []))[1].append((score, item.post.published_at, item.normalized))
+            members.setdefault(id(g), (g, []))[1].append((item, score))
             if SEVERITY_RANK[score.severity] <= SHARED_RANK and not score.rumor:
                 cur = g.evidence
                 if cur is None or SEVERITY_RANK[score.severity] < SEVERITY_RANK[cur.grade]:
-                    g.evidence = _Evidence(score.severity, item.post.id, item.post.published_at,
-                                           item.normalized, score)
+                    g.evidence = _Evidence(item, score)
         for g, posts in members.values():
             self._share(g, posts)
         if len(self._groups) > MAX_GROUPS:
@@ -170,30 +170,28 @@ class EventContext:
         """Whether a post tells of the evidence post's incident, not of another matter at
         the same place: the same kind of incident (fire, collapse, death …), the same #话题#, or
         much of the same text (posts retelling one event score 0.3–0.7)."""
-        if score is ev.score:
-            return True
         if set(score.incident_kinds) & set(ev.score.incident_kinds):
             return True
         if set(score.hashtags) & set(ev.score.hashtags):
             return True
-        return self._similarity(text, ev.text) >= LINK_SIM
+        return self._similarity(text, ev.item.normalized) >= LINK_SIM
 
-    def _share(self, g: _Group, members: list[tuple[Score, datetime, str]]) -> None:
+    def _share(self, g: _Group, members: list[tuple[AnalysisInput, Score]]) -> None:
         ev = g.evidence
         if ev is None:
             return
-        evidence_grade, source, at = ev.grade, ev.post_id, ev.published_at
+        evidence_grade, source, at = ev.grade, ev.item.post.id, ev.item.post.published_at
         grade = evidence_grade if SEVERITY_RANK[evidence_grade] >= SEVERITY_RANK[LIFTED_AT_MOST] else LIFTED_AT_MOST
-        for score, published, text in members:
+        for item, score in members:
             if SEVERITY_RANK[score.severity] <= SEVERITY_RANK[grade]:
                 continue
             if score.topic != g.event.topic or score.rumor or score.keeps_own_grade:
                 continue
             if score.township and g.event.township and score.township != g.event.township:
                 continue
-            if published < at - LEAD:
+            if item.post.published_at < at - LEAD:
                 continue  # written before anything serious was reported
-            if not self._linked(score, text, ev):
+            if not self._linked(score, item.normalized, ev):
                 continue  # another matter at the same place ("青松花园物业费要涨" beside its owners' protest)
             score.explanation.setdefault("rules", []).append(
                 f"等级：与 {source} 同属一个事件（该帖有 {evidence_grade} 级证据），按事件等级由 {score.severity} 上调为 {grade}"

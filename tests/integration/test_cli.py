@@ -123,6 +123,13 @@ def _post(pid, text, at, **kw):
                        "published_at": f"2026-11-21T{at}:00+08:00", **kw}, ensure_ascii=False)
 
 
+def _analyze(batch, *flags):
+    """`tingfeng analyze` over ``batch`` (JSON lines): its outputs by post id, and the run."""
+    res = tingfeng("analyze", "-", "-o", "-", *flags, input_=("\n".join(batch) + "\n").encode())
+    assert res.returncode == 0, res.stderr.decode()
+    return {o["id"]: o for o in map(json.loads, res.stdout.decode().splitlines())}, res
+
+
 EVENT_BATCH = [
     _post("a", "石门镇煤矿透水事故已造成12人遇难，井下仍有人员被困，救援正在进行", "06:00"),
     _post("b", "石门镇煤矿那边还在救援吗？我表哥在那个矿上班，从昨晚到现在电话打不通，急死了", "07:30"),
@@ -133,12 +140,8 @@ EVENT_BATCH = [
 
 
 def test_event_context_lifts_follow_ups_of_a_major_event_and_nothing_else():
-    data = ("\n".join(EVENT_BATCH) + "\n").encode()
-    per_post = tingfeng("analyze", "-", "-o", "-", "--per-post", input_=data)
-    grouped = tingfeng("analyze", "-", "-o", "-", input_=data)  # event context is the default
-    assert per_post.returncode == 0 and grouped.returncode == 0, grouped.stderr.decode()
-    alone = {o["id"]: o for o in map(json.loads, per_post.stdout.decode().splitlines())}
-    ctx = {o["id"]: o for o in map(json.loads, grouped.stdout.decode().splitlines())}
+    alone, per_post = _analyze(EVENT_BATCH, "--per-post")
+    ctx, grouped = _analyze(EVENT_BATCH)  # event context is the default
     assert alone["a"]["severity"] == ctx["a"]["severity"] == "II"
     # the closing line says how many posts their event graded up
     assert "按所属事件上调 2 条" in grouped.stderr.decode() and "逐条定级" in per_post.stderr.decode()
@@ -164,10 +167,8 @@ III_BATCH = [
 
 
 def test_event_context_shares_a_较大_grade_with_its_follow_ups():
-    data = ("\n".join(III_BATCH) + "\n").encode()
-    per_post = {o["id"]: o for o in map(json.loads, tingfeng(
-        "analyze", "-", "-o", "-", "--per-post", input_=data).stdout.decode().splitlines())}
-    grouped = {o["id"]: o for o in map(json.loads, tingfeng("analyze", "-", "-o", "-", input_=data).stdout.decode().splitlines())}
+    per_post, _ = _analyze(III_BATCH, "--per-post")
+    grouped, _ = _analyze(III_BATCH)
     assert per_post["p"]["severity"] == grouped["p"]["severity"] == "III"
     assert per_post["q"]["severity"] == "IV"  # no count of its own
     assert grouped["q"]["severity"] == "III"
@@ -184,8 +185,7 @@ SAME_PLACE_BATCH = [
 
 def test_event_context_lifts_only_posts_that_tell_of_the_same_incident():
     # given a residents' protest and, the same day and place, a follow-up, another matter and a drill
-    data = ("\n".join(SAME_PLACE_BATCH) + "\n").encode()
-    out = {o["id"]: o for o in map(json.loads, tingfeng("analyze", "-", "-o", "-", input_=data).stdout.decode().splitlines())}
+    out, _ = _analyze(SAME_PLACE_BATCH)
     assert out["r"]["severity"] in ("II", "III")
     # the follow-up about the protest takes its grade …
     assert out["s"]["severity"] == "III" and out["s"]["explanation"]["event_context"]["evidence_post"] == "r"
