@@ -1726,11 +1726,15 @@ def own_grade_reason(figures: Figures, text: str) -> str | None:
     return None
 
 
+def incident_kinds(text: str) -> tuple[str, ...]:
+    """The kinds of incident a text tells of (fire, collapse, blast … as in _INCIDENT_KINDS)."""
+    return tuple(k for k, rx in _INCIDENT_KINDS.items() if rx.search(text))
+
+
 def event_context_cues(figures: Figures, text: str) -> tuple[tuple[str, ...], str | None]:
     """What ties a post to another post's event, and why it must keep its own grade.
 
     Returns the kinds of incident the post tells of (fire, collapse, death … as in
     _INCIDENT_KINDS) and :func:`own_grade_reason`. A post telling "县医院急诊科救了我爸一命"
     near a report of a doctor attacked at 县医院 shares a place, not an incident."""
-    kinds = tuple(k for k, rx in _INCIDENT_KINDS.items() if rx.search(text))
-    return kinds, own_grade_reason(figures, text)
+    return incident_kinds(text), own_grade_reason(figures, text)

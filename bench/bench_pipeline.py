@@ -42,11 +42,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--posts", type=int, default=2000)
     ap.add_argument("--analyzer", default="rules")
+    ap.add_argument("--no-event-link", dest="event_link", action="store_false",
+                    help="group by text alone (without the learned same-event link)")
     args = ap.parse_args()
     posts = synth(args.posts)
     with tempfile.TemporaryDirectory() as d:
         s = Settings(database_url=f"sqlite:///{d}/bench.db", task_backend="eager", analyzer=args.analyzer,
-                     smtp_host="")
+                     smtp_host="", event_link=args.event_link)
         app = bootstrap(s)
         app.ingest._on_accepted = None  # measure ingestion alone first
         t = time.perf_counter()
@@ -60,7 +62,7 @@ def main() -> None:
     print(f"{'阶段':<24}{'帖子数':>8}{'秒':>10}{'帖子/秒':>12}")
     print(f"{'入库（校验/规范化/去重）':<20}{rep.accepted + rep.copies:>8}{t_ingest:>10.2f}{(rep.accepted + rep.copies) / t_ingest:>12.1f}")
     print(f"{'分析+聚类+预警':<21}{n:>8}{t_pipe:>10.2f}{n / t_pipe:>12.1f}")
-    print(f"峰值内存 {peak:.0f} MiB；分析器 {args.analyzer}")
+    print(f"峰值内存 {peak:.0f} MiB；分析器 {args.analyzer}；同一事件关联模型 {'开' if args.event_link else '关'}")
 
 
 if __name__ == "__main__":

@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=["train", "val"], default=None,
                     help="only the training or validation half of an authored file (analysis.model.dataset)")
     args = ap.parse_args(argv)
-    scorer = build_scorer(Settings(analyzer=args.analyzer), event_context=args.event_context)
     for path in args.files:
+        # each file is its own run, as `tingfeng analyze FILE` would score it: with event
+        # context, one scorer for all files would group a file's posts with the earlier files'
+        scorer = build_scorer(Settings(analyzer=args.analyzer), event_context=args.event_context)
         lines, labels = labeled_lines(path, args.part)
         buf = io.BytesIO()
         analyze_stream(scorer, lines, buf)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # fp32: the trained model exactly, on any CPU; int8: ~2x faster, 2–4 % of labels differ
     # from the trained model and depend on the CPU (see analysis/model/onnx_export.py)
     model_precision: Literal["fp32", "int8"] = "fp32"
+    # the learned same-event link (analysis/event_link.json) gives a post that no open event
+    # matches by text a second chance in the service's event list; off = text matching alone
+    event_link: bool = True
     secret_key: str = "change-me-dev-secret"
     admin_password: str = "change-me-admin"
     # login and roles for the API and console: auto = on in production, off otherwise

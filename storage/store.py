@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel.domain.events import LinkPost
 from kernel.domain.posts import Post
 from kernel.domain.records import (
     AlertRecord,
@@ -274,11 +275,15 @@ class SqlStore:
         ).all()
         return [post_from_row(r, s) for r, s in rows]
 
-    def event_texts(self, event_id: int, limit: int) -> list[tuple[str, list[float] | None]]:
-        q = (select(PostRow.normalized, ScoreRow.embedding).outerjoin(ScoreRow, ScoreRow.post_id == PostRow.id)
+    def event_members(self, event_id: int, limit: int) -> list[LinkPost]:
+        """The event's latest ``limit`` scored posts, oldest first, as the grouping reads them."""
+        q = (select(PostRow.normalized, PostRow.published_at, ScoreRow.topic, ScoreRow.township,
+                    ScoreRow.severity, ScoreRow.embedding)
+             .join(ScoreRow, ScoreRow.post_id == PostRow.id)
              .where(PostRow.event_id == event_id)
              .order_by(PostRow.published_at.desc(), PostRow.id.desc()).limit(limit))
-        return [(t, e) for t, e in reversed(self.session.execute(q).all())]
+        return [LinkPost(t, at, topic, town, sev, emb)
+                for t, at, topic, town, sev, emb in reversed(self.session.execute(q).all())]
 
     # ---- alerts ------------------------------------------------------------------------
     def _alert(self, r: AlertRow) -> AlertRecord:

@@ -137,9 +137,11 @@ def bootstrap(
             tasks.submit("tingfeng.notify_alert", alert_id=pk, what=what)
 
     alerts = AlertService(reference, clock, store_factory, on_change=notify)
+    from analysis.event_link import EventLink
     from analysis.similarity import similarity
 
-    pipeline = PipelineService(store_factory, scorer, similarity, alerts, clock)
+    pipeline = PipelineService(store_factory, scorer, similarity, alerts, clock,
+                               linker=EventLink.load() if settings.event_link else None)
     ingest = IngestService(store_factory, clock, search,
                            on_accepted=lambda pks: tasks.submit("tingfeng.analyze_posts", post_ids=pks))
     tasks.every("tingfeng.check_obligations", settings.obligation_check_seconds)

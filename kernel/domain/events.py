@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from kernel.domain.records import EventRecord, PostRecord
 from kernel.domain.scores import SEVERITY_RANK, Score, more_severe
@@ -27,6 +27,48 @@ MIN_CONTENT_SIM = 0.25
 EMB_FLOOR = 0.88
 EMB_SCALE = 5.0
 FIGURE_KEYS = ("deaths", "injured", "seriously_injured", "trapped", "missing", "poisoned", "evacuated", "gathered")
+
+
+@dataclass(frozen=True)
+class LinkPost:
+    """A post as the same-event link reads it: its normalized text, when it was published and
+    a few fields of its score (stored with every scored post)."""
+
+    text: str
+    at: datetime
+    topic: str
+    township: str | None
+    severity: str
+    embedding: Sequence[float] | None = None
+
+
+class EventLinker(Protocol):
+    """How likely a post tells of the same matter as an earlier one (analysis.event_link),
+    and the least probability at which the post joins the earlier post's event."""
+
+    threshold: float
+
+    def probability(self, post: LinkPost, earlier: LinkPost) -> float: ...
+
+
+def best_link(post: LinkPost, events: Iterable[E], event_of: Callable[[E], EventRecord],
+              members_of: Callable[[E], Sequence[LinkPost]], linker: EventLinker, window: timedelta) -> E | None:
+    """The open event holding the post's likeliest partner (a member published within the
+    window), or None when no partner reaches the linker's threshold. A second chance for a post
+    that no event matched by text (best_match): a follow-up that shares the place, the kind of
+    incident, the topic and the days with its report but few of its words."""
+    best, best_p = None, linker.threshold
+    for cand in events:
+        e = event_of(cand)
+        if e.last_published_at < post.at - window or e.first_published_at > post.at + window:
+            continue
+        for m in members_of(cand):
+            if abs((post.at - m.at).total_seconds()) > window.total_seconds():
+                continue
+            p = linker.probability(post, m) if m.at <= post.at else linker.probability(m, post)
+            if p >= best_p:
+                best, best_p = cand, p
+    return best
 
 
 @dataclass(frozen=True)
@@ -63,7 +105,7 @@ def match_score(sim: float, score: Score, ev: EventRecord, embedding_sim: float 
     return s
 
 
-EventTexts = Sequence[tuple[str, "list[float] | None"]]
+EventTexts = Sequence[tuple[str, "Sequence[float] | None"]]
 
 
 def best_match(normalized: str, score: Score, at: datetime, events: Iterable[E],
@@ -233,5 +275,5 @@ def trend(posts: list[PostRecord], now: datetime) -> str:
     return "steady"
 
 
-def cosine(a: list[float], b: list[float]) -> float:
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=False))

@@ -28,7 +28,10 @@ class PipelineService:
         alerts: AlertService,
         clock: Callable[[], datetime],
         window: timedelta = timedelta(hours=72),
+        linker: ev_rules.EventLinker | None = None,
     ) -> None:
+        """``linker`` (analysis.event_link): a learned same-event link that gives a post no
+        event matched by text a second chance, by its likeliest earlier partner."""
         self._store_factory = store_factory
         self._scorer = scorer
         self._similarity = similarity
@@ -37,6 +40,7 @@ class PipelineService:
         self._alerts = alerts
         self._clock = clock
         self._window = window
+        self._linker = linker
 
     def analyze_pending(self, batch: int = 256) -> int:
         """Analyze every post still marked new; returns how many were processed."""
@@ -85,7 +89,7 @@ class PipelineService:
                 c.score = copy_score
                 store.save_score(saved(c.pk), copy_score)
             touched: dict[int, EventRecord] = {}
-            cache: dict[int, list[tuple[str, list[float] | None]]] = {}
+            cache: dict[int, list[ev_rules.LinkPost]] = {}
             earliest = min(r.post.published_at for r in recs) - self._window
             open_events = {saved(e.pk): e for e in store.open_events(earliest)}  # loaded once per batch
             for rec in sorted(recs, key=lambda r: r.post.published_at):
@@ -109,21 +113,29 @@ class PipelineService:
         return list(touched)
 
     def _assign(self, store: Store, rec: PostRecord, score: Score, touched: dict[int, EventRecord],
-                cache: dict[int, list[tuple[str, list[float] | None]]], open_events: dict[int, EventRecord]) -> EventRecord:
+                cache: dict[int, list[ev_rules.LinkPost]], open_events: dict[int, EventRecord]) -> EventRecord:
         if rec.duplicate_of is not None and rec.event_id is not None:
             ev = touched.get(rec.event_id) or open_events.get(rec.event_id) or store.get_event(rec.event_id)
             if ev is not None:
                 touched[saved(ev.pk)] = ev
                 return ev
 
-        def texts_of(e_pk: int) -> ev_rules.EventTexts:
+        def members_of(e_pk: int) -> list[ev_rules.LinkPost]:
             if e_pk not in cache:
-                cache[e_pk] = store.event_texts(e_pk, EVENT_TEXTS)
+                cache[e_pk] = store.event_members(e_pk, EVENT_TEXTS)
             return cache[e_pk]
 
+        def texts_of(e_pk: int) -> ev_rules.EventTexts:
+            return [(m.text, m.embedding) for m in members_of(e_pk)]
+
+        member = ev_rules.LinkPost(rec.normalized, rec.post.published_at, score.topic, score.township,
+                                   score.severity, score.embedding)
         match = ev_rules.best_match(rec.normalized, score, rec.post.published_at, open_events,
                                     open_events.__getitem__, texts_of, self._similarity, self._window,
                                     self.embedding_calibration)
+        if match is None and self._linker is not None:
+            match = ev_rules.best_link(member, open_events, open_events.__getitem__, members_of,
+                                       self._linker, self._window)
         best = open_events[match] if match is not None else None
         if best is None:
             best = ev_rules.new_event(rec, score)
@@ -132,9 +144,9 @@ class PipelineService:
             store.audit(AuditEntry("event.created", "event", str(best.pk), self._clock(),
                                    detail={"title": best.title, "first_post": rec.pk}))
         best_pk = saved(best.pk)
-        texts = cache.setdefault(best_pk, [])
-        texts.append((rec.normalized, score.embedding))
-        del texts[:-EVENT_TEXTS]
+        members = cache.setdefault(best_pk, [])
+        members.append(member)
+        del members[:-EVENT_TEXTS]
         best.last_published_at = max(best.last_published_at, rec.post.published_at)
         touched[best_pk] = best
         return best

@@ -127,6 +127,30 @@ def test_unrelated_posts_make_separate_events(clocked):
     assert len(events(app)) == 2
 
 
+REPORT = "石门煤矿今天上午发生透水事故，5名矿工被困井下，县里已组织救援。"
+# hours later, in other words: too little shared text for the text matching alone
+RELATIVE = "石门镇那个透水的矿，被困的工人救出来没有？家属在矿口守了一夜"
+STREETLIGHT = "石门镇中心小学门口的路灯坏了一个月了，晚上接孩子黑乎乎的"
+
+
+@pytest.mark.parametrize("event_link", [True, False])
+def test_a_follow_up_in_other_words_joins_its_report_through_the_learned_link(db_url, spec_dir, event_link):
+    clock = Clock(T0 + timedelta(hours=4))
+    app = bootstrap(make_settings(db_url, spec_dir, event_link=event_link), clock=clock)
+    try:
+        app.ingest.ingest_posts([post("m1", REPORT, 0)], "t")
+        app.ingest.ingest_posts([post("m2", RELATIVE, 180), post("m3", STREETLIGHT, 185)], "t")
+        evs = events(app)
+        sizes = sorted(e["post_count"] for e in evs)
+        # with the link (the default) the relative's question joins the accident; the
+        # streetlight of the same township stays its own matter either way
+        assert sizes == ([1, 2] if event_link else [1, 1, 1])
+        mine = next(e for e in evs if e["severity"] == "III")
+        assert mine["post_count"] == (2 if event_link else 1)
+    finally:
+        app.close()
+
+
 def test_analysis_is_idempotent(clocked):
     app, _ = clocked
     rep = app.ingest.ingest_posts([post("f1", "南河水库大坝出现渗水，下游南河村村民很担心", 0)], "t")
