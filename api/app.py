@@ -151,6 +151,9 @@ def create_app(tf: App) -> FastAPI:
             ev = queries.event_dict(st.session, row, app.reference, {})
             _, posts = queries.list_posts(st.session, event_id=event_id, limit=500)
             _, alerts = queries.list_alerts(st.session, app.clock(), event_id=event_id)
+            links = queries.event_links(st.session, event_id)
+        for p in posts:
+            p["event_link"] = links.get(p["id"])
         posts.sort(key=lambda p: p["published_at"])
         return ev | {"posts": posts, "alerts": alerts, "series": queries.event_series(posts)}
 

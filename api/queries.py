@@ -217,6 +217,17 @@ def departments(session: Session, now: datetime) -> list[dict]:
     return out
 
 
+def event_links(session: Session, event_id: int) -> dict[int, dict]:
+    """post id -> how the learned same-event link put it in the event (audit "event.post_linked")."""
+    rows = session.execute(select(AuditRow.detail).where(
+        AuditRow.action == "event.post_linked", AuditRow.entity == "event", AuditRow.entity_id == str(event_id)))
+    out: dict[int, dict] = {}
+    for (d,) in rows:
+        if d and isinstance(d.get("post"), int):
+            out[d["post"]] = {"partner_post": d.get("partner_post"), "probability": float(d.get("probability", 0.0))}
+    return out
+
+
 def audit(session: Session, entity: str | None, entity_id: str | None, limit: int = 200) -> list[dict]:
     q = select(AuditRow)
     if entity:

@@ -116,8 +116,20 @@ class EventOut(BaseModel):
     grade_reason: str | None = None
 
 
+class EventLinkOut(BaseModel):
+    """Why a post sits in the event although its text matched none of the event's posts:
+    the learned same-event link tied it to ``partner_post`` with ``probability``."""
+
+    partner_post: int | None
+    probability: float
+
+
+class EventPostOut(PostOut):
+    event_link: EventLinkOut | None = None
+
+
 class EventDetailOut(EventOut):
-    posts: list[PostOut]
+    posts: list[EventPostOut]
     alerts: list[AlertOut]
     series: list[dict[str, Any]]
 

@@ -278,12 +278,12 @@ class SqlStore:
     def event_members(self, event_id: int, limit: int) -> list[LinkPost]:
         """The event's latest ``limit`` scored posts, oldest first, as the grouping reads them."""
         q = (select(PostRow.normalized, PostRow.published_at, ScoreRow.topic, ScoreRow.township,
-                    ScoreRow.severity, ScoreRow.embedding)
+                    ScoreRow.severity, ScoreRow.embedding, PostRow.id)
              .join(ScoreRow, ScoreRow.post_id == PostRow.id)
              .where(PostRow.event_id == event_id)
              .order_by(PostRow.published_at.desc(), PostRow.id.desc()).limit(limit))
-        return [LinkPost(t, at, topic, town, sev, emb)
-                for t, at, topic, town, sev, emb in reversed(self.session.execute(q).all())]
+        return [LinkPost(t, at, topic, town, sev, emb, pk)
+                for t, at, topic, town, sev, emb, pk in reversed(self.session.execute(q).all())]
 
     # ---- alerts ------------------------------------------------------------------------
     def _alert(self, r: AlertRow) -> AlertRecord:

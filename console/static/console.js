@@ -149,6 +149,7 @@ function postHtml(p) {
   const figs = sc && sc.explanation && sc.explanation.figures ? Object.entries(sc.explanation.figures).filter(([k, v]) => typeof v === "number" && v > 0).map(figureTag).join("") : "";
   return `<div class="post"><div class="meta">${PLATFORM[p.platform] || p.platform} · ${esc(p.author || "匿名")} · ${fmtTime(p.published_at)}
     ${p.duplicate_of ? ' · <span class="tag">转载/近似</span>' : ""}
+    ${p.event_link ? ` · <span class="tag linked" title="这条帖子与事件中的帖子文字相似度不高，由同一事件关联模型按属地、主题、事件类型和时间相近归入（关联帖子 #${p.event_link.partner_post}，概率 ${p.event_link.probability.toFixed(3)}）。如归并有误，请在研判时注意区分">模型关联归入 ${p.event_link.probability.toFixed(3)}</span>` : ""}
     ${sc && sc.explanation && sc.explanation.suspected_major ? ' · <span class="tag warn" title="模型判断可能达到重大，但帖子没有给出可核对的数字，未自动定级">疑似重大·请研判核实</span>' : ""}
     ${sc ? ` · ${sev(sc.severity)} <span class="${s[1]}">${s[0]}</span> · ${esc(config.topics[sc.topic] || sc.topic)} · ${esc(sc.township || "属地未明")}` : ""}</div>
     ${p.title ? `<b>${esc(p.title)}</b><br>` : ""}${esc(p.text)} ${figs}

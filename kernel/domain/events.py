@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from kernel.domain.records import EventRecord, PostRecord
 from kernel.domain.scores import SEVERITY_RANK, Score, more_severe
@@ -40,6 +40,7 @@ class LinkPost:
     township: str | None
     severity: str
     embedding: Sequence[float] | None = None
+    post_id: int | None = None  # the stored post, where there is one
 
 
 class EventLinker(Protocol):
@@ -51,13 +52,23 @@ class EventLinker(Protocol):
     def probability(self, post: LinkPost, earlier: LinkPost) -> float: ...
 
 
+@dataclass(frozen=True)
+class Link(Generic[E]):
+    """Why best_link put a post in an event: the partner post and the link's probability."""
+
+    event: E
+    partner: LinkPost
+    probability: float
+
+
 def best_link(post: LinkPost, events: Iterable[E], event_of: Callable[[E], EventRecord],
-              members_of: Callable[[E], Sequence[LinkPost]], linker: EventLinker, window: timedelta) -> E | None:
+              members_of: Callable[[E], Sequence[LinkPost]], linker: EventLinker,
+              window: timedelta) -> Link[E] | None:
     """The open event holding the post's likeliest partner (a member published within the
     window), or None when no partner reaches the linker's threshold. A second chance for a post
     that no event matched by text (best_match): a follow-up that shares the place, the kind of
     incident, the topic and the days with its report but few of its words."""
-    best, best_p = None, linker.threshold
+    best: Link[E] | None = None
     for cand in events:
         e = event_of(cand)
         if e.last_published_at < post.at - window or e.first_published_at > post.at + window:
@@ -66,8 +77,8 @@ def best_link(post: LinkPost, events: Iterable[E], event_of: Callable[[E], Event
             if abs((post.at - m.at).total_seconds()) > window.total_seconds():
                 continue
             p = linker.probability(post, m) if m.at <= post.at else linker.probability(m, post)
-            if p >= best_p:
-                best, best_p = cand, p
+            if p >= linker.threshold and (best is None or p > best.probability):
+                best = Link(cand, m, p)
     return best
 
 

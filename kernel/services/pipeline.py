@@ -129,13 +129,21 @@ class PipelineService:
             return [(m.text, m.embedding) for m in members_of(e_pk)]
 
         member = ev_rules.LinkPost(rec.normalized, rec.post.published_at, score.topic, score.township,
-                                   score.severity, score.embedding)
+                                   score.severity, score.embedding, rec.pk)
         match = ev_rules.best_match(rec.normalized, score, rec.post.published_at, open_events,
                                     open_events.__getitem__, texts_of, self._similarity, self._window,
                                     self.embedding_calibration)
+        link = None
         if match is None and self._linker is not None:
-            match = ev_rules.best_link(member, open_events, open_events.__getitem__, members_of,
-                                       self._linker, self._window)
+            link = ev_rules.best_link(member, open_events, open_events.__getitem__, members_of,
+                                      self._linker, self._window)
+            if link is not None:
+                match = link.event
+                # the text did not tie the post to the event: say what did, for the analyst
+                store.audit(AuditEntry("event.post_linked", "event", str(link.event), self._clock(),
+                                       detail={"post": rec.pk, "partner_post": link.partner.post_id,
+                                               "probability": round(link.probability, 4),
+                                               "reason": "同一事件关联模型：与事件中的帖子属地、主题、事件类型、时间相近"}))
         best = open_events[match] if match is not None else None
         if best is None:
             best = ev_rules.new_event(rec, score)

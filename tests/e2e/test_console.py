@@ -1,6 +1,7 @@
 """The running app as a person meets it: `tingfeng run` serves the demo, a real browser reads it."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -124,8 +125,16 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
             assert row.locator(".tag.warn", has_text="疑似重大").count() == 1
             row.click()
             page.locator("p.tag.warn", has_text="未自动定级").wait_for()
-        # an event's extracted figures are named in Chinese, not by their JSON keys
+        # a post the learned same-event link put in its event says so, with the link's probability
         events = httpx.get(server + "/api/events", params={"limit": 100}).json()["items"]
+        linked = next(e for e in events
+                      if any(p["event_link"] for p in httpx.get(f"{server}/api/events/{e['id']}").json()["posts"]))
+        page.goto(f"{server}/#/events/{linked['id']}")
+        tag = page.locator(".post .tag.linked").first
+        tag.wait_for()
+        assert re.fullmatch(r"模型关联归入 (0\.99\d|1\.000)", tag.inner_text().strip())
+        assert "关联帖子" in (tag.get_attribute("title") or "")
+        # an event's extracted figures are named in Chinese, not by their JSON keys
         counted = next(e for e in events if (e.get("figures") or {}).get("deaths"))
         page.goto(f"{server}/#/events/{counted['id']}")
         page.locator("h2", has_text=counted["title"][:20]).first.wait_for()

@@ -127,3 +127,17 @@ def test_a_post_explains_its_scores(client):
     assert d["model"] is None and "规则" in d["note"]
     missing = client.get("/api/posts/99999999/explain")
     assert missing.status_code == 404 and "不存在" in missing.json()["message"]
+
+
+def test_an_event_tells_which_posts_the_learned_link_put_in_it(client):
+    # the demo's follow-ups include some that share too few words with their report for the
+    # text matching; the event page says which, with the post they were tied to
+    linked = []
+    for e in client.get("/api/events?limit=500").json()["items"]:
+        detail = client.get(f"/api/events/{e['id']}").json()
+        ids = {p["id"] for p in detail["posts"]}
+        linked += [(p, ids) for p in detail["posts"] if p["event_link"]]
+    assert linked, "演示语料中应有由关联模型归入事件的帖子"
+    for p, ids in linked:
+        assert p["event_link"]["probability"] >= 0.99
+        assert p["event_link"]["partner_post"] in ids - {p["id"]}

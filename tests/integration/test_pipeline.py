@@ -147,6 +147,18 @@ def test_a_follow_up_in_other_words_joins_its_report_through_the_learned_link(db
         assert sizes == ([1, 2] if event_link else [1, 1, 1])
         mine = next(e for e in evs if e["severity"] == "III")
         assert mine["post_count"] == (2 if event_link else 1)
+        from api import queries
+
+        with app.store_factory() as st:
+            linked = [a for a in queries.audit(st.session, "event", None) if a["action"] == "event.post_linked"]
+        # the analyst can see why the relative's question sits in the accident's event
+        if event_link:
+            [entry] = linked
+            assert entry["entity_id"] == str(mine["id"])
+            assert entry["detail"]["probability"] >= 0.99
+            assert entry["detail"]["partner_post"] != entry["detail"]["post"]
+        else:
+            assert linked == []
     finally:
         app.close()
 

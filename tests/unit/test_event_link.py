@@ -100,7 +100,7 @@ def test_best_link_picks_the_event_of_the_likeliest_partner_above_the_threshold(
               2: (event(T, T + timedelta(hours=5)), [member("c", 5)])}
     linker = FakeLinker({("post", "a"): 0.5, ("post", "b"): 0.93, ("post", "c"): 0.97})
     pick = best_link(post, events, lambda k: events[k][0], lambda k: events[k][1], linker, timedelta(hours=72))
-    assert pick == 2
+    assert pick is not None and (pick.event, pick.partner.text, pick.probability) == (2, "c", 0.97)
     linker.threshold = 0.98  # nobody reaches it: no link
     assert best_link(post, events, lambda k: events[k][0], lambda k: events[k][1], linker,
                      timedelta(hours=72)) is None
@@ -112,4 +112,4 @@ def test_best_link_ignores_partners_outside_the_window_and_reads_later_members_a
               2: (event(T + timedelta(hours=90), T + timedelta(hours=120)), [member("newer", 120)])}
     linker = FakeLinker({("post", "old"): 0.99, ("newer", "post"): 0.95})
     pick = best_link(post, events, lambda k: events[k][0], lambda k: events[k][1], linker, timedelta(hours=72))
-    assert pick == 2
+    assert pick is not None and pick.event == 2
