@@ -19,6 +19,7 @@ from api.schemas import (
     AuditOut,
     CloseIn,
     DepartmentOut,
+    DetachIn,
     ErrorOut,
     EventDetailOut,
     FulfilIn,
@@ -171,6 +172,17 @@ def create_app(tf: App) -> FastAPI:
         auth.require_grade(request)
         app.alerts.grade_event(event_id, body.grade, body.reason, actor)
         return _event_out(app, event_id)
+
+    @api.post("/api/posts/{post_id}/detach", response_model=EventDetailOut, responses=ERRORS,
+              operation_id="detachPost")
+    def detach_post(app: AppDep, request: Request, post_id: int, body: DetachIn) -> dict:
+        """移出事件（研判发现归并有误）：帖子及其在同一事件中的转载另成一个事件，两个事件重新计算；
+        新事件按其等级开启预警，时限自帖子发现时起算。原事件已在办的预警不会自动降级或撤销时限，
+        如需调整请人工定级。返回新事件。"""
+        actor = auth.actor_of(request, body.actor)
+        auth.require_grade(request, "移出事件")
+        _, new_pk = app.pipeline.detach_post(post_id, body.reason, actor)
+        return _event_out(app, new_pk)
 
     @api.get("/api/alerts", response_model=PageOut, operation_id="listAlerts")
     def list_alerts(app: AppDep, status: str | None = None, department: str | None = None,

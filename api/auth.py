@@ -65,10 +65,12 @@ def actor_of(request: Request, body_actor: str | None) -> str:
     return body_actor
 
 
-def require_grade(request: Request) -> None:
+def require_grade(request: Request, action: str = "定级") -> None:
+    """Grading an event, or correcting its grouping (``action`` names it): the 会商研判 roles."""
     user = current_user(request)
     if user is not None and not may_grade(user):
-        raise Forbidden(f"无权定级：人工定级只限分析研判人员、领导和管理员（您的角色：{ROLES[user.role]}）")
+        what = "人工定级" if action == "定级" else action
+        raise Forbidden(f"无权{action}：{what}只限分析研判人员、领导和管理员（您的角色：{ROLES[user.role]}）")
 
 
 def require_alert_action(request: Request, tf: App, lead_department: str) -> None:

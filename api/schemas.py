@@ -178,6 +178,19 @@ class GradeIn(ActorIn):
         return v.strip()
 
 
+class DetachIn(ActorIn):
+    """An analyst's correction: the post does not belong to its event."""
+
+    reason: str = Field(..., min_length=1, max_length=4000, description="移出理由（必填）")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("移出理由不能为空")
+        return v.strip()
+
+
 class CloseIn(ActorIn):
     note: str = Field(..., min_length=1, max_length=4000)
 

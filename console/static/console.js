@@ -143,7 +143,7 @@ function eventTable(items) {
     <td>${esc(e.topic_name)}</td><td>${esc(e.township || "—")}</td><td>${e.post_count}</td><td>${e.heat}</td>
     <td>${TREND[e.trend] || e.trend}</td><td>${esc(e.lead_department_name)}</td><td>${fmtTime(e.last_published_at)}</td></tr>`).join("")}</tbody></table>`;
 }
-function postHtml(p) {
+function postHtml(p, opts = {}) {
   const sc = p.score;
   const s = sc ? SENT[sc.sentiment] : ["未分析", "neu"];
   const figs = sc && sc.explanation && sc.explanation.figures ? Object.entries(sc.explanation.figures).filter(([k, v]) => typeof v === "number" && v > 0).map(figureTag).join("") : "";
@@ -153,7 +153,8 @@ function postHtml(p) {
     ${sc && sc.explanation && sc.explanation.suspected_major ? ' · <span class="tag warn" title="模型判断可能达到重大，但帖子没有给出可核对的数字，未自动定级">疑似重大·请研判核实</span>' : ""}
     ${sc ? ` · ${sev(sc.severity)} <span class="${s[1]}">${s[0]}</span> · ${esc(config.topics[sc.topic] || sc.topic)} · ${esc(sc.township || "属地未明")}` : ""}</div>
     ${p.title ? `<b>${esc(p.title)}</b><br>` : ""}${esc(p.text)} ${figs}
-    ${sc ? `<div><button class="linkbtn explain" data-post="${p.id}">判断依据</button></div><div class="explain-box" data-for="${p.id}" hidden></div>` : ""}</div>`;
+    ${sc ? `<div><button class="linkbtn explain" data-post="${p.id}">判断依据</button>${opts.detach ? ` <button class="linkbtn detach" data-post="${p.id}">移出事件</button>` : ""}</div><div class="explain-box" data-for="${p.id}" hidden></div>` : ""}
+    ${opts.detach ? detachForm(p) : ""}</div>`;
 }
 
 // "判断依据": the rules, the figures and — when the model runs — the sentences and words
@@ -210,12 +211,37 @@ async function showExplanation(box, id) {
     box.innerHTML = `<p class="err">${esc(e.message)}</p>`;
   }
 }
+// 移出事件: an analyst who finds a post grouped into the wrong event moves it (with its
+// reposts) into an event of its own; the server keeps the old event's running clocks
+function detachForm(p) {
+  const actor = loggedIn() ? "" : `<label>研判人 <input name="actor" required maxlength="100" value="${esc(localStorage.getItem("tingfeng.actor") || "")}" placeholder="姓名"></label>`;
+  return `<form class="detach-form card" data-for="${p.id}" hidden>
+    <p>将这条帖子（及其在本事件中的转载）移出，另立一个事件。原事件已在办的预警与时限保持不变，如需调整请人工定级。</p>
+    ${actor}<label>理由 <input name="reason" required maxlength="4000" size="40" placeholder="如：所述为另一起事故"></label>
+    <button>确认移出</button> <span class="detach-msg"></span></form>`;
+}
+async function detachPost(form) {
+  const msg = form.querySelector(".detach-msg");
+  const body = { reason: form.reason.value.trim() };
+  if (form.actor) body.actor = form.actor.value.trim();
+  if ((form.actor && !body.actor) || !body.reason) { msg.className = "detach-msg err"; msg.textContent = "请填写研判人和理由"; return; }
+  if (body.actor) localStorage.setItem("tingfeng.actor", body.actor);
+  form.querySelector("button").disabled = true;
+  try {
+    const ev = await api(`/api/posts/${form.dataset.for}/detach`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    location.hash = `#/events/${ev.id}`;
+  } catch (err) {
+    form.querySelector("button").disabled = false;
+    msg.className = "detach-msg err"; msg.textContent = err.message;
+  }
+}
 async function events() {
   const data = await api("/api/events?limit=100");
   $view.innerHTML = `<h2>事件（共 ${data.total} 个，按热度排序）</h2>${eventTable(data.items)}`;
 }
 async function eventDetail(id) {
   const e = await api(`/api/events/${id}`);
+  const canDetach = e.status !== "closed" && e.posts.length > 1 && !(loggedIn() && !(me.can || {}).grade);
   $view.innerHTML = `<h2>${sev(e.severity)} ${esc(e.title)}</h2>
     ${e.suspected_major ? `<p class="tag warn">疑似重大：有帖子被模型判为可能达到重大（I/II），但没有给出可核对的伤亡、聚集等数字，系统未自动定级、未启动 5 小时时限。请会商研判、核实规模，并在下方“人工定级”中定级。</p>` : ""}
     <div class="cards">
@@ -229,7 +255,12 @@ async function eventDetail(id) {
     <h2>预警与时限</h2>${alertTable(e.alerts)}
     ${gradeBox(e)}
     <h2>走势（每小时帖子数）</h2>${lineChart(e.series, "posts", "每小时帖子数")}
-    <h2>帖子（按时间）</h2>${e.posts.map(postHtml).join("")}`;
+    <h2>帖子（按时间）</h2>${e.posts.map(p => postHtml(p, { detach: canDetach })).join("")}`;
+  $view.querySelectorAll("button.detach").forEach(b => b.onclick = () => {
+    const f = $view.querySelector(`form.detach-form[data-for="${b.dataset.post}"]`);
+    f.hidden = !f.hidden;
+  });
+  $view.querySelectorAll("form.detach-form").forEach(f => f.onsubmit = ev => { ev.preventDefault(); detachPost(f); });
   const form = document.getElementById("grade-form");
   if (form) form.onsubmit = ev => { ev.preventDefault(); gradeEvent(id, form); };
 }

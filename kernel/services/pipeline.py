@@ -10,6 +10,7 @@ from alerts.service import AlertService
 from kernel.domain import events as ev_rules
 from kernel.domain.records import AuditEntry, EventRecord, PostRecord, saved
 from kernel.domain.scores import Score
+from kernel.errors import InvalidTransition, NotFound
 from kernel.ports import Store
 from kernel.services.scoring import Scorer
 
@@ -111,6 +112,58 @@ class PipelineService:
             for ev in newly_suspected:
                 self._alerts.note_suspected_major(store, ev)
         return list(touched)
+
+    def detach_post(self, post_id: int, reason: str, actor: str) -> tuple[int, int]:
+        """An analyst's correction of the grouping (研判时发现归并有误): the post, with its
+        reposts in the same event, leaves its event for an event of its own. Both events are
+        recomputed; the new one gets the alert its grade requires, clocks counted from when
+        the post was detected. The old event's running alert is left as it is even where its
+        grade falls (clocks are never dropped automatically: an analyst lowers it by grading).
+        Returns (old event id, new event id)."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidTransition("移出事件须填写理由")
+        try:
+            with self._store_factory() as store:
+                found = store.get_posts([post_id])
+                if not found:
+                    raise NotFound(f"帖子 {post_id} 不存在")
+                rec = found[0]
+                if rec.event_id is None or rec.score is None:
+                    raise InvalidTransition("该帖子不属于任何事件")
+                old_pk = rec.event_id
+                old = store.get_event(old_pk)
+                if old is None:
+                    raise NotFound(f"事件 {old_pk} 不存在")
+                if old.status == "closed":
+                    raise InvalidTransition("事件已办结，不能再调整帖子")
+                posts = store.event_posts(old_pk)
+                origin = rec.duplicate_of if rec.duplicate_of is not None else rec.pk
+                moving = [p for p in posts if p.pk == origin or p.duplicate_of == origin]
+                if len(moving) == len(posts):
+                    raise InvalidTransition("事件中只有这条帖子（及其转载），无需移出")
+                first = min(moving, key=lambda p: p.post.published_at)
+                new = ev_rules.new_event(first, first.score or rec.score)
+                store.save_event(new)
+                new_pk = saved(new.pk)
+                for p in moving:
+                    store.set_post_event(saved(p.pk), new_pk)
+                now = self._clock()
+                store.audit(AuditEntry("event.created", "event", str(new_pk), now, actor,
+                                       detail={"title": new.title, "first_post": first.pk, "detached_from": old_pk}))
+                store.audit(AuditEntry("event.post_detached", "event", str(old_pk), now, actor,
+                                       detail={"post": rec.pk, "posts": [p.pk for p in moving],
+                                               "to_event": new_pk, "reason": reason}))
+                for ev, pk in ((old, old_pk), (new, new_pk)):
+                    ev_posts = store.event_posts(pk)
+                    ev_rules.recompute(ev, ev_posts, now)
+                    store.save_event(ev)
+                    self._alerts.sync_event(store, ev, ev_posts)
+        except BaseException:
+            self._alerts.discard_hooks()
+            raise
+        self._alerts.flush_hooks()
+        return old_pk, new_pk
 
     def _assign(self, store: Store, rec: PostRecord, score: Score, touched: dict[int, EventRecord],
                 cache: dict[int, list[ev_rules.LinkPost]], open_events: dict[int, EventRecord]) -> EventRecord:

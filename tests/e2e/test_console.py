@@ -134,6 +134,22 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
         tag.wait_for()
         assert re.fullmatch(r"模型关联归入 (0\.99\d|1\.000)", tag.inner_text().strip())
         assert "关联帖子" in (tag.get_attribute("title") or "")
+        # the analyst disagrees and moves that post out into an event of its own
+        post = page.locator(".post", has=page.locator(".tag.linked")).first
+        post.locator("button.detach").click()
+        form = post.locator("form.detach-form")
+        form.locator("input[name=actor]").fill("值班分析员")
+        form.locator("input[name=reason]").fill("所述为另一件事")
+        form.locator("button").click()
+        page.wait_for_function(f"!location.hash.endsWith('/events/{linked['id']}')")
+        new_id = int(page.evaluate("location.hash").rsplit("/", 1)[1])
+        page.locator(".post").first.wait_for()
+        moved = httpx.get(f"{server}/api/events/{new_id}").json()
+        # the post, and its reposts if it has any in that event
+        assert page.locator(".post").count() == len(moved["posts"]) >= 1
+        assert page.locator(".post .tag.linked").count() == 0
+        left = httpx.get(f"{server}/api/events/{linked['id']}").json()
+        assert not {p["id"] for p in moved["posts"]} & {p["id"] for p in left["posts"]}
         # an event's extracted figures are named in Chinese, not by their JSON keys
         counted = next(e for e in events if (e.get("figures") or {}).get("deaths"))
         page.goto(f"{server}/#/events/{counted['id']}")

@@ -178,3 +178,45 @@ def test_production_mode_refuses_placeholder_secrets(spec_dir, tmp_path):
     s = Settings(env="production", database_url=f"sqlite:///{tmp_path}/x.db", spec_dir=spec_dir)
     with pytest.raises(InsecureSettings, match="占位值"):
         bootstrap(s)
+
+
+def test_an_analyst_moves_a_post_that_does_not_belong_out_of_its_event(db_url, spec_dir):
+    from fastapi.testclient import TestClient
+
+    from api import queries
+    from api.app import create_app
+
+    clock = Clock(T0 + timedelta(hours=4))
+    app = bootstrap(make_settings(db_url, spec_dir), clock=clock)
+    try:
+        app.ingest.ingest_posts([post("d1", REPORT, 0)], "t")
+        app.ingest.ingest_posts([post("d2", RELATIVE, 180)], "t")
+        [accident] = events(app)
+        with app.store_factory() as st:
+            _, posts = queries.list_posts(st.session, event_id=accident["id"], limit=10)
+        relative = next(p for p in posts if p["external_id"] == "d2")
+        report = next(p for p in posts if p["external_id"] == "d1")
+        with TestClient(create_app(app)) as client:
+            url = f"/api/posts/{relative['id']}/detach"
+            r = client.post(url, json={"actor": "值班分析员", "reason": "   "})
+            assert r.status_code == 422 and "理由" in r.json()["message"]
+            r = client.post(url, json={"actor": "值班分析员", "reason": "家属所问为另一起事故"})
+            assert r.status_code == 200, r.text
+            new = r.json()
+            assert [p["id"] for p in new["posts"]] == [relative["id"]] and new["id"] != accident["id"]
+            assert new["severity"] == "IV" and new["alerts"] == []
+            old = client.get(f"/api/events/{accident['id']}").json()
+            assert [p["id"] for p in old["posts"]] == [report["id"]]
+            # the accident keeps its grade and its running 48-hour response
+            assert old["severity"] == "III" and old["alerts"][0]["status"] != "closed"
+            trail = client.get("/api/audit", params={"entity": "event", "entity_id": str(accident["id"])}).json()
+            [moved] = [a for a in trail if a["action"] == "event.post_detached"]
+            assert moved["actor"] == "值班分析员" and moved["detail"]["reason"] == "家属所问为另一起事故"
+            assert moved["detail"]["to_event"] == new["id"]
+            # an event of one post has nothing to move out; an unknown post is not found
+            r = client.post(f"/api/posts/{report['id']}/detach", json={"actor": "值班分析员", "reason": "试一下"})
+            assert r.status_code == 409 and "只有这条帖子" in r.json()["message"]
+            assert client.post("/api/posts/999999/detach", json={"actor": "a", "reason": "b"}).status_code == 404
+        assert sorted(e["post_count"] for e in events(app)) == [1, 1]
+    finally:
+        app.close()
