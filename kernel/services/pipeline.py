@@ -148,6 +148,10 @@ class PipelineService:
                 new_pk = saved(new.pk)
                 for p in moving:
                     store.set_post_event(saved(p.pk), new_pk)
+                if any(ev_rules.event_title(p) == old.title for p in moving):
+                    # the old event was named after a post that has left it
+                    rest = [p for p in posts if p not in moving]
+                    old.title = ev_rules.event_title(min(rest, key=lambda p: p.post.published_at))
                 now = self._clock()
                 store.audit(AuditEntry("event.created", "event", str(new_pk), now, actor,
                                        detail={"title": new.title, "first_post": first.pk, "detached_from": old_pk}))

@@ -218,5 +218,14 @@ def test_an_analyst_moves_a_post_that_does_not_belong_out_of_its_event(db_url, s
             assert r.status_code == 409 and "只有这条帖子" in r.json()["message"]
             assert client.post("/api/posts/999999/detach", json={"actor": "a", "reason": "b"}).status_code == 404
         assert sorted(e["post_count"] for e in events(app)) == [1, 1]
+        # moving out the post an event is named after renames the event after those left
+        app.ingest.ingest_posts([post("d3", "救援队说还在抽水，" + RELATIVE, 200)], "t")
+        grown = next(e for e in events(app) if e["post_count"] == 2)
+        with app.store_factory() as st:
+            _, posts = queries.list_posts(st.session, event_id=grown["id"], limit=10)
+        first = min(posts, key=lambda p: p["published_at"])
+        app.pipeline.detach_post(first["id"], "另一件事", "值班分析员")
+        renamed = next(e for e in events(app) if e["id"] == grown["id"])
+        assert renamed["post_count"] == 1 and renamed["title"] != grown["title"]
     finally:
         app.close()
