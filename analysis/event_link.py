@@ -7,8 +7,9 @@ place, the kind of incident, the topic and the days. This module weighs those si
 together: a logistic regression over eleven features of a (post, earlier post) pair,
 fitted on our readable event feeds (``analysis/model/data/val_feed.jsonl`` and the demo
 corpus, where each writer marked which posts tell of one event) by
-``python -m analysis.event_link --fit``. The coefficients and the threshold are committed in
-``event_link.json`` beside this file; the fit prints what it measured.
+``python -m analysis.event_link --fit`` (a few seconds). The coefficients and the threshold
+are committed in ``event_link.json`` beside this file; ``bench/eval_events.py model --service
+--feed FILE`` measures the event list it gives (docs/model-card.md, session 12).
 
 The service's event list uses it (``PipelineService``): a post that no open event matches
 by text joins the event of its likeliest earlier partner when the probability reaches the
