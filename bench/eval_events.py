@@ -63,22 +63,18 @@ def feed(path: Path, analyzer: str) -> None:
 
 
 def as_corpus(path: Path, folder: Path) -> Path:
-    """A feed in the training-data form as a demo corpus (its ``event`` as demo_labels.event)."""
+    """A feed in the training-data form as a demo corpus: each post as eval_severity reads it,
+    with its ``event`` as demo_labels.event."""
     import orjson
+    from eval_severity import labeled_lines
 
+    rows = [orjson.loads(x) for x in path.read_bytes().splitlines() if x.strip()]
+    lines, _ = labeled_lines(path)
     out = folder / f"{path.stem}.corpus.jsonl"
     with open(out, "wb") as fh:
-        for no, raw in enumerate(path.read_bytes().splitlines(), start=1):
-            if not raw.strip():
-                continue
-            r = orjson.loads(raw)
-            if "demo_labels" in r:
-                fh.write(raw + b"\n")
-                continue
-            post = {"id": str(r.get("id") or no), "platform": r.get("platform") or "weibo", "title": r.get("title"),
-                    "text": r["text"], "published_at": r["published_at"]}
-            post |= {k: r[k] for k in ("metrics", "ip_location", "author") if r.get(k)}
-            fh.write(orjson.dumps(post | {"demo_labels": {"event": r.get("event")}}) + b"\n")
+        for r, line in zip(rows, lines, strict=True):
+            event = (r.get("demo_labels") or {}).get("event") if "demo_labels" in r else r.get("event")
+            fh.write(orjson.dumps(orjson.loads(line)["post"] | {"demo_labels": {"event": event}}) + b"\n")
     return out
 
 

@@ -143,8 +143,7 @@ class PipelineService:
                 if len(moving) == len(posts):
                     raise InvalidTransition("事件中只有这条帖子（及其转载），无需移出")
                 first = min(moving, key=lambda p: p.post.published_at)
-                new = ev_rules.new_event(first, first.score or rec.score)
-                store.save_event(new)
+                new = self._open_event(store, first, first.score or rec.score, actor, detached_from=old_pk)
                 new_pk = saved(new.pk)
                 for p in moving:
                     store.set_post_event(saved(p.pk), new_pk)
@@ -153,8 +152,6 @@ class PipelineService:
                     rest = [p for p in posts if p not in moving]
                     old.title = ev_rules.event_title(min(rest, key=lambda p: p.post.published_at))
                 now = self._clock()
-                store.audit(AuditEntry("event.created", "event", str(new_pk), now, actor,
-                                       detail={"title": new.title, "first_post": first.pk, "detached_from": old_pk}))
                 store.audit(AuditEntry("event.post_detached", "event", str(old_pk), now, actor,
                                        detail={"post": rec.pk, "posts": [p.pk for p in moving],
                                                "to_event": new_pk, "reason": reason}))
@@ -168,6 +165,15 @@ class PipelineService:
             raise
         self._alerts.flush_hooks()
         return old_pk, new_pk
+
+    def _open_event(self, store: Store, rec: PostRecord, score: Score, actor: str = "system",
+                    **detail: object) -> EventRecord:
+        """A new event for ``rec``, stored and audited (``detail``: more for the audit entry)."""
+        ev = ev_rules.new_event(rec, score)
+        store.save_event(ev)
+        store.audit(AuditEntry("event.created", "event", str(ev.pk), self._clock(), actor,
+                               detail={"title": ev.title, "first_post": rec.pk, **detail}))
+        return ev
 
     def _assign(self, store: Store, rec: PostRecord, score: Score, touched: dict[int, EventRecord],
                 cache: dict[int, list[ev_rules.LinkPost]], open_events: dict[int, EventRecord]) -> EventRecord:
@@ -190,7 +196,6 @@ class PipelineService:
         match = ev_rules.best_match(rec.normalized, score, rec.post.published_at, open_events,
                                     open_events.__getitem__, texts_of, self._similarity, self._window,
                                     self.embedding_calibration)
-        link = None
         if match is None and self._linker is not None:
             link = ev_rules.best_link(member, open_events, open_events.__getitem__, members_of,
                                       self._linker, self._window)
@@ -203,11 +208,8 @@ class PipelineService:
                                                "reason": "同一事件关联模型：与事件中的帖子属地、主题、事件类型、时间相近"}))
         best = open_events[match] if match is not None else None
         if best is None:
-            best = ev_rules.new_event(rec, score)
-            store.save_event(best)
+            best = self._open_event(store, rec, score)
             open_events[saved(best.pk)] = best
-            store.audit(AuditEntry("event.created", "event", str(best.pk), self._clock(),
-                                   detail={"title": best.title, "first_post": rec.pk}))
         best_pk = saved(best.pk)
         members = cache.setdefault(best_pk, [])
         members.append(member)
