@@ -51,19 +51,13 @@ def _signals(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str],
             bool(_REFERS_BACK.search(text)))
 
 
-def features(post: LinkPost, earlier: LinkPost) -> list[float]:
-    """The eleven features (FEATURES) of a post and an earlier post."""
+def _cheap_features(post: LinkPost, earlier: LinkPost) -> list[float]:
+    """FEATURES[2:]: everything but the two similarities, from cached signals and fields."""
     k1, p1, t1, back = _signals(post.text)
     k2, p2, t2, _ = _signals(earlier.text)
-    if post.embedding and earlier.embedding:
-        cos = float(np.dot(np.asarray(post.embedding), np.asarray(earlier.embedding)))
-    else:
-        cos = NO_EMBEDDING
     hours = abs((post.at - earlier.at).total_seconds()) / 3600.0
     both_placed = bool(post.township and earlier.township)
     return [
-        similarity(post.text, earlier.text),
-        cos,
         float(post.topic == earlier.topic),
         float(both_placed and post.township == earlier.township),
         float(both_placed and post.township != earlier.township),
@@ -76,6 +70,22 @@ def features(post: LinkPost, earlier: LinkPost) -> list[float]:
     ]
 
 
+def _cosine(post: LinkPost, earlier: LinkPost) -> float:
+    if post.embedding and earlier.embedding:
+        return float(np.dot(np.asarray(post.embedding), np.asarray(earlier.embedding)))
+    return NO_EMBEDDING
+
+
+def features(post: LinkPost, earlier: LinkPost) -> list[float]:
+    """The eleven features (FEATURES) of a post and an earlier post."""
+    return [similarity(post.text, earlier.text), _cosine(post, earlier), *_cheap_features(post, earlier)]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1.0 - 1e-12)
+    return math.log(p / (1.0 - p))
+
+
 @dataclass(frozen=True)
 class EventLink:
     """The fitted link: ``probability(post, earlier)``; ``threshold`` is the least
@@ -86,8 +96,30 @@ class EventLink:
     threshold: float
 
     def probability(self, post: LinkPost, earlier: LinkPost) -> float:
-        z = self.intercept + sum(c * x for c, x in zip(self.coef, features(post, earlier), strict=True))
+        return self._from_features(features(post, earlier))
+
+    def _from_features(self, x: list[float]) -> float:
+        z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def linked(self, post: LinkPost, earlier: LinkPost) -> float | None:
+        """``probability(post, earlier)`` where it reaches the threshold, else None. The same
+        answer as computing the probability, but most pairs are settled from their cheap
+        features: when even the largest text similarity (1) and embedding cosine (±1) their
+        coefficients allow cannot lift the pair to the threshold, neither is computed. The
+        service compares a post with every recent member of every open event (best_link),
+        so this is where the link spends its time."""
+        cheap = _cheap_features(post, earlier)
+        c_text, c_cos = self.coef[0], self.coef[1]
+        z = self.intercept + sum(c * v for c, v in zip(self.coef[2:], cheap, strict=True))
+        need = _logit(self.threshold) - 1e-6  # the margin keeps rounding from pruning a pair that links
+        if z + max(c_text, 0.0) + abs(c_cos) < need:
+            return None
+        text = similarity(post.text, earlier.text)
+        if z + c_text * text + abs(c_cos) < need:
+            return None
+        p = self._from_features([text, _cosine(post, earlier), *cheap])
+        return p if p >= self.threshold else None
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> EventLink | None:

@@ -49,7 +49,10 @@ class EventLinker(Protocol):
 
     threshold: float
 
-    def probability(self, post: LinkPost, earlier: LinkPost) -> float: ...
+    def linked(self, post: LinkPost, earlier: LinkPost) -> float | None:
+        """The probability that ``post`` tells of the same matter as ``earlier`` where it
+        reaches ``threshold``; None below it (the linker may then skip its dearer features)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,8 @@ def best_link(post: LinkPost, events: Iterable[E], event_of: Callable[[E], Event
         for m in members_of(cand):
             if abs((post.at - m.at).total_seconds()) > window.total_seconds():
                 continue
-            p = linker.probability(post, m) if m.at <= post.at else linker.probability(m, post)
-            if p >= linker.threshold and (best is None or p > best.probability):
+            p = linker.linked(post, m) if m.at <= post.at else linker.linked(m, post)
+            if p is not None and (best is None or p > best.probability):
                 best = Link(cand, m, p)
     return best
 

@@ -64,6 +64,31 @@ def test_a_link_file_whose_features_differ_from_the_code_is_refused(tmp_path) ->
     assert EventLink.load(tmp_path / "missing.json") is None
 
 
+def test_linked_gives_the_probability_exactly_where_it_reaches_the_threshold() -> None:
+    # linked() skips the two similarities on pairs their largest values could not lift: it
+    # must still answer as probability() does, at any threshold, for pairs on both sides
+    base = EventLink.load()
+    assert base is not None
+    texts = [REPORT.text, FOLLOW_UP.text, STREETLIGHT.text, "石门煤矿透水事故最新通报：被困5人已全部升井",
+             "城关镇菜市场今天早上有人打架", "#石门煤矿透水# 家属还在等消息"]
+    emb = [[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]
+    posts = [LinkPost(t, T + timedelta(hours=h), topic, town, sev, e)
+             for t in texts for h in (0, 5, 40) for topic, town in (("work_safety", "石门镇"), ("education", "城关镇"))
+             for sev in ("III", "IV") for e in (None, emb[len(t) % 3])]
+    passed = pruned = 0
+    for threshold in (0.2, 0.9, 0.99):
+        link = EventLink(base.coef, base.intercept, threshold)
+        for a in posts[::3]:
+            for b in posts[1::4]:
+                post, earlier = (a, b) if b.at <= a.at else (b, a)
+                p = link.probability(post, earlier)
+                got = link.linked(post, earlier)
+                assert got == (p if p >= threshold else None)
+                passed += got is not None
+                pruned += got is None
+    assert passed > 50 and pruned > 50  # both sides were exercised
+
+
 def test_logistic_fit_finds_the_feature_that_separates_the_classes() -> None:
     rng = np.random.default_rng(7)
     x = rng.normal(size=(400, 3))
@@ -81,8 +106,9 @@ class FakeLinker:
     table: dict[tuple[str, str], float]
     threshold: float = 0.9
 
-    def probability(self, post: LinkPost, earlier: LinkPost) -> float:
-        return self.table.get((post.text, earlier.text), 0.0)
+    def linked(self, post: LinkPost, earlier: LinkPost) -> float | None:
+        p = self.table.get((post.text, earlier.text), 0.0)
+        return p if p >= self.threshold else None
 
 
 def event(first: datetime, last: datetime) -> EventRecord:
