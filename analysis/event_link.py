@@ -174,6 +174,9 @@ def _feed_posts(path: Path) -> list[tuple[LinkPost, str | None]]:
         event = (r.get("demo_labels") or {}).get("event") if "demo_labels" in r else r.get("event")
         post = {"id": str(r.get("id") or no), "platform": r.get("platform") or "weibo", "title": r.get("title"),
                 "text": r["text"], "published_at": r["published_at"]}
+        # what the service stores with a post and the rules read (engagement for 引发广泛关注,
+        # IP属地 as weak evidence of place): scored without them, the fit would see other grades
+        post |= {k: r[k] for k in ("metrics", "ip_location", "author", "url") if r.get(k)}
         rows.append(event)
         items.append(to_item(parse_post(post)))
     scorer = build_scorer(Settings(analyzer="model"), event_context=False)
