@@ -1,6 +1,6 @@
 """Refit one task head of the committed artifact (severity by default), on frozen features.
 
-    python -m analysis.model.head_refit [--task severity|sentiment|major|serious] [--write]
+    python -m analysis.model.head_refit [--task severity|sentiment|topic|major|serious] [--write]
 
 ``--task major`` fits the binary head (特别重大/重大 against the rest, from the same
 severity labels) from scratch, with a plain L2 penalty instead of a pull towards a
@@ -8,6 +8,12 @@ trained head: the network never trained one.  The hybrid analyzer uses its
 probability to grade a post that states no figures as 重大 (threshold calibrated by
 ``analysis.model.calibrate``).  ``--task serious`` fits the other binary head the same
 way (较大 or graver against 一般), which the hybrid uses to lift a figure-less IV to III.
+
+``--task topic`` (session 13) refits the topic head, which the network learned from
+``data/train.jsonl`` alone (964 posts by one writer), on every readable labeled file we
+have: ``--extra`` names them, ``--authored-half all`` takes both halves of
+``data/authored/``, and ``--validate`` reports on the blind held-out files instead (the
+usual validation files are then training data). ``make model-head`` has the recipe.
 
 Why a head alone: training the whole network on the incident posts in
 ``data/authored/`` improved severity but moved the shared encoder enough to cost
@@ -169,7 +175,7 @@ def labels_of(task: str, examples: list[Example]) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="refit one task head of the committed artifact")
-    ap.add_argument("--task", default="severity", choices=["severity", "sentiment", *BINARY_HEADS])
+    ap.add_argument("--task", default="severity", choices=["severity", "sentiment", "topic", *BINARY_HEADS])
     ap.add_argument("--write", action="store_true", help="replace the head in the artifact")
     ap.add_argument("--copies", type=int, default=2, help="augmented variants per training post")
     ap.add_argument("--decay", type=float, default=1e-3, help="L2 pull towards the current head")
@@ -179,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="more training files, data/<name>.jsonl (all their labels)")
     ap.add_argument("--authored", nargs="*", default=None,
                     help="train on these data/authored/<stem>.jsonl files only (default: all)")
+    ap.add_argument("--authored-half", choices=["train", "all"], default="train",
+                    help="the odd-id training half of data/authored/ (default) or both halves")
+    ap.add_argument("--validate", nargs="*", default=None,
+                    help="report on these data/<name>.jsonl files, pooled, instead of the usual validation files")
     args = ap.parse_args(argv)
 
     import torch  # noqa: PLC0415
@@ -190,7 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     task = args.task
     label_task = "severity" if task in BINARY_HEADS else task  # binary heads learn from severity labels
     only = tuple(args.authored) if args.authored is not None else None
-    train = [e for e in load_training(args.extra) + load_authored("train", (label_task,), only=only)
+    # a topic fit keeps the authored posts' sentiment labels too: the augmenter picks its emoji by
+    # them (the fit itself reads the topic labels only)
+    authored_tasks = (label_task, "sentiment") if task == "topic" else (label_task,)
+    halves = ("train", "val") if args.authored_half == "all" else ("train",)
+    train = [e for e in load_training(args.extra)
+             + [a for half in halves for a in load_authored(half, authored_tasks, only=only)]
              if e.label(label_task) != IGNORE]
     train = with_variants(train, args.copies)
     vals = {
@@ -198,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         "authored (even ids)": load_authored("val", (label_task,)),
         "val_incidents.jsonl": load_domain("val_incidents"),
     }
+    if args.validate is not None:
+        vals = {" + ".join(args.validate): [e for name in args.validate for e in load_domain(name)]}
     if task == "sentiment":
         inews = load_inews("train", weight=args.inews_weight)
         train += random.Random(20261104).sample(inews, 2500)  # train.py's own sample (its seed and --inews)
@@ -243,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                       + "".join(f" + data/{name}.jsonl" for name in args.extra)
                       + f" {label_task} labels + data/authored/"
                       + ("*" if only is None else "{" + ",".join(only) + "}")
-                      + ".jsonl odd ids, "
-                      f"{args.copies} augmented variants each"
+                      + (".jsonl all ids, " if args.authored_half == "all" else ".jsonl odd ids, ")
+                      + f"{args.copies} augmented variants each"
                       + (f" + 2 500 iNews train items (weight {args.inews_weight})" if task == "sentiment" else "")
                       + f" ({len(train)} items)",
         "method": f"class-weighted logistic regression on frozen features, L2 {args.decay} towards "

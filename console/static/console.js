@@ -167,14 +167,17 @@ function labelName(task, lab) {
   if (task === "disposition") return lab === "none" ? "无需专门处置" : String((config.dispositions || {})[lab] || lab).split("—")[0].trim();
   return lab;
 }
+// shaded by the drop in log-odds, which still ranks the words when the model is all but
+// certain (its probability then hardly moves); spans under 0.1 of log-odds stay plain
 function highlighted(text, spans, task) {
-  const top = Math.max(0.05, ...spans.map(s => s.scores[task] || 0));
+  const odds = s => (s.log_odds || s.scores || {})[task] || 0;
+  const top = Math.max(0.1 / 0.15, ...spans.map(odds));
   let out = "", pos = 0;
   for (const s of [...spans].sort((a, b) => a.start - b.start)) {
     if (s.start < pos) continue;
-    const w = Math.max(0, (s.scores[task] || 0) / top);
+    const w = Math.max(0, odds(s) / top);
     out += esc(text.slice(pos, s.start));
-    out += w > 0.15 ? `<mark style="background:rgba(250,140,22,${(0.15 + 0.6 * w).toFixed(2)})" title="删去后把握下降 ${(100 * (s.scores[task] || 0)).toFixed(1)} 个百分点">${esc(text.slice(s.start, s.end))}</mark>` : esc(text.slice(s.start, s.end));
+    out += w > 0.15 ? `<mark style="background:rgba(250,140,22,${(0.15 + 0.6 * w).toFixed(2)})" title="删去后把握下降 ${(100 * (s.scores[task] || 0)).toFixed(1)} 个百分点（对数几率下降 ${odds(s).toFixed(2)}）">${esc(text.slice(s.start, s.end))}</mark>` : esc(text.slice(s.start, s.end));
     pos = s.end;
   }
   return out + esc(text.slice(pos));

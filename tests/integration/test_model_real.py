@@ -73,6 +73,19 @@ def test_sentence_explanation_points_at_the_complaint(clf) -> None:
     assert "化工厂" in best.text
 
 
+def test_word_explanations_still_rank_words_when_the_model_is_all_but_certain(clf) -> None:
+    # a plain notice the topic head is sure of: removing a word hardly moves its probability,
+    # but the drop in log-odds still names the word that carried the label (the console
+    # shades by it; a shading by probability left such posts without any highlight)
+    text = "县人民医院儿科门诊周六照常开诊，预约挂号请通过医院公众号办理。"
+    out = clf.predict([text], explain="word")[0]
+    assert out.topic["health"] > 0.95
+    words = out.explanation.words
+    best = max(words, key=lambda w: w.log_odds["topic"])
+    assert any(k in best.text for k in ("医院", "儿科", "门诊", "挂号"))
+    assert best.log_odds["topic"] > 0.1
+
+
 def test_onnx_and_torch_agree_when_the_export_exists(clf) -> None:
     from analysis.model.onnx_export import find_export
 

@@ -154,6 +154,13 @@ def test_sentence_explanations_cover_each_sentence(clf) -> None:
     for span in exp.sentences:
         assert text[span.start : span.end] == span.text
         assert set(span.scores) == {"sentiment", "topic", "disposition"}
+        assert set(span.log_odds) == set(span.scores)
+    # within one post the two measures rank the sentences alike (both fall as the occluded
+    # text's probability of the label rises)
+    for task in ("sentiment", "topic", "disposition"):
+        by_prob = sorted(exp.sentences, key=lambda s: s.scores[task])
+        by_odds = sorted(exp.sentences, key=lambda s: s.log_odds[task])
+        assert [s.text for s in by_prob] == [s.text for s in by_odds]
     assert exp.labels["topic"] in TOPICS
     json.dumps(exp.to_dict(), ensure_ascii=False)
 
