@@ -39,24 +39,25 @@ model-train: install
 
 ## model-head: refit the severity and sentiment heads and fit the binary major and serious heads
 ## on frozen features (~6 min), re-export, recalibrate. The severity head is session 3's recipe (the
-## five first authored files, no extra files); the sentiment head session 4's (the six authored files
-## of then + data/train_sentiment_edges.jsonl); the major head session 5's (the same six, no extra);
-## the serious head session 7's (all authored files, no extra); the topic head session 13's (every
-## readable labeled file, both authored halves). Calibration: the stored sentiment
+## five first authored files, no extra files); the sentiment head session 13's (every readable
+## labeled file, both authored halves, iNews at weight 2); the major head session 5's (AUTHORED_S6, no extra);
+## the serious head session 7's (all authored files, no extra); the topic head session 13's (the
+## same files as the sentiment head's). Calibration: the stored sentiment
 ## weight and major thresholds are session 4's and 5's, lift_to_iii session 7's (--lift-only)
 AUTHORED_S6 := general majors majors_hard near_misses serious described
-# the topic head (session 13): every readable labeled file; reported on the blind held-out files 1-10
-TOPIC_EXTRA := train_sentiment_edges val val_feed val_incidents val_sentiment_edges val_serious_followups \
+# the topic and sentiment heads (session 13): every readable labeled file; reported on held-out files 1-10
+READABLE_LABELED := train_sentiment_edges val val_feed val_incidents val_sentiment_edges val_serious_followups \
 	val_serious_social val_severity_probe val_severity_probe2 val_severity_probe3 val_severity_probe4 val_severity_probe5
 HOLDOUTS_1_10 := holdout_severity $(foreach i,2 3 4 5 6 7 8 9 10,holdout_severity$(i))
 model-head: install
 	$(BIN)/python -m analysis.model.head_refit --task severity --write --extra \
 		--authored general majors majors_hard near_misses serious
-	$(BIN)/python -m analysis.model.head_refit --task sentiment --write --authored $(AUTHORED_S6)
+	$(BIN)/python -m analysis.model.head_refit --task sentiment --write --inews-weight 2.0 \
+		--authored-half all --extra $(READABLE_LABELED) --validate $(HOLDOUTS_1_10)
 	$(BIN)/python -m analysis.model.head_refit --task major --write --extra --steps 300 --authored $(AUTHORED_S6)
 	$(BIN)/python -m analysis.model.head_refit --task serious --write --extra --steps 300
 	$(BIN)/python -m analysis.model.head_refit --task topic --write --copies 1 --decay 1e-4 \
-		--authored-half all --extra $(TOPIC_EXTRA) --validate $(HOLDOUTS_1_10)
+		--authored-half all --extra $(READABLE_LABELED) --validate $(HOLDOUTS_1_10)
 	$(BIN)/python -m analysis.model.onnx_export --force
 	$(BIN)/python -m analysis.model.calibrate --write --lift-only
 
