@@ -1,6 +1,6 @@
 """Refit one task head of the committed artifact (severity by default), on frozen features.
 
-    python -m analysis.model.head_refit [--task severity|sentiment|topic|major|serious] [--write]
+    python -m analysis.model.head_refit [--task severity|sentiment|topic|disposition|major|serious] [--write]
 
 ``--task major`` fits the binary head (特别重大/重大 against the rest, from the same
 severity labels) from scratch, with a plain L2 penalty instead of a pull towards a
@@ -175,7 +175,7 @@ def labels_of(task: str, examples: list[Example]) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="refit one task head of the committed artifact")
-    ap.add_argument("--task", default="severity", choices=["severity", "sentiment", "topic", *BINARY_HEADS])
+    ap.add_argument("--task", default="severity", choices=["severity", "sentiment", "topic", "disposition", *BINARY_HEADS])
     ap.add_argument("--write", action="store_true", help="replace the head in the artifact")
     ap.add_argument("--copies", type=int, default=2, help="augmented variants per training post")
     ap.add_argument("--decay", type=float, default=1e-3, help="L2 pull towards the current head")
@@ -200,9 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     task = args.task
     label_task = "severity" if task in BINARY_HEADS else task  # binary heads learn from severity labels
     only = tuple(args.authored) if args.authored is not None else None
-    # a topic fit keeps the authored posts' sentiment labels too: the augmenter picks its emoji by
-    # them (the fit itself reads the topic labels only)
-    authored_tasks = (label_task, "sentiment") if task == "topic" else (label_task,)
+    # a topic or disposition fit keeps the authored posts' sentiment labels too: the augmenter
+    # picks its emoji by them (the fit itself reads the task's labels only)
+    authored_tasks = (label_task, "sentiment") if task in ("topic", "disposition") else (label_task,)
     halves = ("train", "val") if args.authored_half == "all" else ("train",)
     train = [e for e in load_training(args.extra)
              + [a for half in halves for a in load_authored(half, authored_tasks, only=only)]
