@@ -164,6 +164,13 @@ class ActorIn(BaseModel):
     actor: str | None = Field(None, min_length=1, max_length=100, description=ACTOR_DOC)
 
 
+def _stated(v: str, what: str) -> str:
+    """A required free-text reason, stripped; blank is refused with ``what`` named."""
+    if not v.strip():
+        raise ValueError(f"{what}不能为空")
+    return v.strip()
+
+
 class GradeIn(ActorIn):
     """An analyst's grade after 会商研判."""
 
@@ -173,9 +180,7 @@ class GradeIn(ActorIn):
     @field_validator("reason")
     @classmethod
     def _reason_not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("定级理由不能为空")
-        return v.strip()
+        return _stated(v, "定级理由")
 
 
 class DetachIn(ActorIn):
@@ -186,9 +191,7 @@ class DetachIn(ActorIn):
     @field_validator("reason")
     @classmethod
     def _reason_not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("移出理由不能为空")
-        return v.strip()
+        return _stated(v, "移出理由")
 
 
 class CloseIn(ActorIn):
