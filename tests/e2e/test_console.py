@@ -130,6 +130,9 @@ def test_console_shows_alerts_with_countdowns_and_event_posts(server, tmp_path):
         linked = next(e for e in events
                       if any(p["event_link"] for p in httpx.get(f"{server}/api/events/{e['id']}").json()["posts"]))
         page.goto(f"{server}/#/events/{linked['id']}")
+        # a hash change re-renders the view; until the new event's page is drawn the old one (which
+        # may hold a linked post too) would take the clicks, and its forms vanish with it
+        page.locator("h2", has_text=linked["title"][:20]).first.wait_for()
         tag = page.locator(".post .tag.linked").first
         tag.wait_for()
         assert re.fullmatch(r"模型关联归入 (0\.99\d|1\.000)", tag.inner_text().strip())
