@@ -37,8 +37,8 @@ model-train: install
 	$(MAKE) model-head
 	$(BIN)/python -m analysis.model.calibrate --write
 
-## model-head: refit the severity and sentiment heads and fit the binary major and serious heads
-## on frozen features (~6 min), re-export, recalibrate. The severity head is session 3's recipe (the
+## model-head: refit the severity, sentiment and topic heads and fit the binary major and serious
+## heads on frozen features (~10 min), re-export, recalibrate. The severity head is session 3's recipe (the
 ## five first authored files, no extra files); the sentiment head session 13's (every readable
 ## labeled file, both authored halves, iNews at weight 2); the major head session 5's (AUTHORED_S6, no extra);
 ## the serious head session 7's (all authored files, no extra); the topic head session 13's (the
