@@ -112,7 +112,9 @@ class EventLink:
         cheap = _cheap_features(post, earlier)
         c_text, c_cos = self.coef[0], self.coef[1]
         z = self.intercept + sum(c * v for c, v in zip(self.coef[2:], cheap, strict=True))
-        need = _logit(self.threshold) - 1e-6  # the margin keeps rounding from pruning a pair that links
+        # the margin keeps rounding from pruning a pair that links: stored embeddings are unit
+        # vectors rounded to 5 decimals, so a cosine may pass 1 by ~1e-4 (x ~6 in the sum)
+        need = _logit(self.threshold) - 0.01
         if z + max(c_text, 0.0) + abs(c_cos) < need:
             return None
         text = similarity(post.text, earlier.text)
