@@ -14,6 +14,7 @@ way (较大 or graver against 一般), which the hybrid uses to lift a figure-le
 have: ``--extra`` names them, ``--authored-half all`` takes both halves of
 ``data/authored/``, and ``--validate`` reports on the blind held-out files instead (the
 usual validation files are then training data). ``make model-head`` has the recipe.
+``--task disposition`` refits that head the same way (measured in session 13, not kept).
 
 Why a head alone: training the whole network on the incident posts in
 ``data/authored/`` improved severity but moved the shared encoder enough to cost

@@ -224,18 +224,24 @@ function detachForm(p) {
     <button>确认移出</button> <span class="detach-msg"></span></form>`;
 }
 async function detachPost(form) {
-  const msg = form.querySelector(".detach-msg");
-  const body = { reason: form.reason.value.trim() };
-  if (form.actor) body.actor = form.actor.value.trim();
-  if ((form.actor && !body.actor) || !body.reason) { msg.className = "detach-msg err"; msg.textContent = "请填写研判人和理由"; return; }
+  await postSigned(form, "detach-msg", `/api/posts/${form.dataset.for}/detach`, {}, "请填写研判人和理由",
+    ev => { location.hash = `#/events/${ev.id}`; });
+}
+// a form an analyst signs with a reason (人工定级, 移出事件): both must be filled (without login
+// the actor is typed, and remembered for the next form); the body goes to ``url`` and ``done``
+// runs with the answer; any error, the server's included, shows in the form's message
+async function postSigned(form, msgClass, url, fields, missing, done) {
+  const msg = form.querySelector(`.${msgClass}`);
+  const body = { ...fields, reason: form.reason.value.trim() };
+  if (form.actor) body.actor = form.actor.value.trim();  // with login the server records the user
+  if ((form.actor && !body.actor) || !body.reason) { msg.className = `${msgClass} err`; msg.textContent = missing; return; }
   if (body.actor) localStorage.setItem("tingfeng.actor", body.actor);
   form.querySelector("button").disabled = true;
   try {
-    const ev = await api(`/api/posts/${form.dataset.for}/detach`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-    location.hash = `#/events/${ev.id}`;
+    await done(await api(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }));
   } catch (err) {
     form.querySelector("button").disabled = false;
-    msg.className = "detach-msg err"; msg.textContent = err.message;
+    msg.className = `${msgClass} err`; msg.textContent = err.message;
   }
 }
 async function events() {
@@ -291,22 +297,13 @@ function gradeBox(e) {
     <p class="muted">升为 I/II 级即开启预警，发布权威信息（5 小时）、举行新闻发布会（24 小时）时限自确认时起算；降级时不再适用的未完成时限将被撤销并留痕。</p></div>`;
 }
 async function gradeEvent(id, form) {
-  const msg = form.querySelector(".grade-msg");
-  const body = { grade: form.grade.value, reason: form.reason.value.trim() };
-  if (form.actor) body.actor = form.actor.value.trim();  // with login the server records the user
-  if ((form.actor && !body.actor) || !body.reason) { msg.className = "grade-msg err"; msg.textContent = "请填写研判人和定级理由"; return; }
-  if (body.actor) localStorage.setItem("tingfeng.actor", body.actor);
-  form.querySelector("button").disabled = true;
-  try {
-    await api(`/api/events/${id}/grade`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const grade = form.grade.value;
+  await postSigned(form, "grade-msg", `/api/events/${id}/grade`, { grade }, "请填写研判人和定级理由", async () => {
     await eventDetail(id);
     tickCountdowns();
     const done = document.querySelector("#grade-form .grade-msg");
-    if (done) { done.className = "grade-msg st-met"; done.textContent = `已定为 ${body.grade} 级`; }
-  } catch (err) {
-    form.querySelector("button").disabled = false;
-    msg.className = "grade-msg err"; msg.textContent = err.message;
-  }
+    if (done) { done.className = "grade-msg st-met"; done.textContent = `已定为 ${grade} 级`; }
+  });
 }
 async function alerts() {
   const data = await api("/api/alerts?limit=200");

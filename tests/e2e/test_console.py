@@ -188,6 +188,7 @@ def test_an_analyst_grades_an_event_from_its_page_and_the_5h_clock_starts(server
         form.locator("input[name=reason]").fill("会商研判：经现场核实已有 12 人遇难")
         form.locator("button").click()
         page.locator(".grade-current", has_text="当前为人工定级").wait_for()
+        page.locator("#grade-form .grade-msg", has_text="已定为 II 级").wait_for()
         # the alert with its running 5-hour clock is now on the page
         page.locator("td", has_text="发布权威信息").locator(".countdown").first.wait_for()
         assert page.locator("h2 .sev-II").count() == 1
